@@ -1,0 +1,75 @@
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .roles import STAFF_ROLES, SUPERVISOR_ROLES, Role
+
+TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+
+
+class User(AbstractUser):
+    """Everyone who logs in: customer contacts and the vendor's staff.
+
+    A customer contact belongs to one organisation; staff have none.
+    """
+
+    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    organisation = models.ForeignKey(
+        "customers.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    department = models.ForeignKey(
+        "tickets.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        """The user's roles, read once per request from their groups."""
+        if not self.is_authenticated or not self.is_active:
+            return frozenset()
+        names = set(self.groups.values_list("name", flat=True))
+        roles = {Role(n) for n in names if n in Role.values}
+        if self.is_superuser:
+            roles.add(Role.ADMIN)
+        return frozenset(roles)
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_customer(self) -> bool:
+        return Role.CUSTOMER in self.roles and not self.is_staff_member
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return bool(self.roles & SUPERVISOR_ROLES)
+
+    @property
+    def is_engineer(self) -> bool:
+        return Role.ENGINEER in self.roles

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    name = "surveys"
+    verbose_name = _("Satisfaction surveys")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

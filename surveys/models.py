@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    SATISFIED = "satisfied", _("Satisfied")
+    UNSATISFIED = "unsatisfied", _("Not satisfied")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+class Survey(models.Model):
+    """One round of the satisfaction loop: sent when a case is resolved, answered once by its token."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("case"), on_delete=models.CASCADE, related_name="surveys"
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    email = models.EmailField(_("sent to"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+
+    class Meta:
+        ordering = ["ticket", "round"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "round"], name="survey_one_per_round"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5), name="survey_score_1_5"
+            ),
+        ]
+        # The expiry sweep reads only pending surveys older than the cut-off.
+        indexes = [models.Index(fields=["outcome", "created_at"], name="survey_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} #{self.round}"

@@ -1,0 +1,110 @@
+"""The satisfaction loop: a survey per resolution; satisfied archives, unsatisfied reopens."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from tickets.lifecycle import Action, Status
+from tickets.models import ArchiveReason, EventKind, Ticket, TicketEvent
+from tickets.services import ticket_transition
+
+from .models import Outcome, Survey
+
+
+def survey_open(*, ticket: Ticket) -> Survey:
+    """Start a new round for a just-resolved case; the link is emailed after commit."""
+    ticket.survey_round += 1
+    Ticket.objects.filter(pk=ticket.pk).update(survey_round=ticket.survey_round)
+    email = ticket.contact.email if ticket.contact_id else ticket.requester_email
+    survey = Survey.objects.create(
+        ticket=ticket, round=ticket.survey_round, token=secrets.token_urlsafe(32), email=email
+    )
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=EventKind.SURVEY,
+        is_public=True,
+        body=gettext("Satisfaction survey round %(round)d sent.") % {"round": survey.round},
+        data={"round": survey.round, "outcome": Outcome.PENDING},
+    )
+    from .tasks import send_survey
+
+    transaction.on_commit(lambda: send_survey.delay(survey.pk))
+    return survey
+
+
+@transaction.atomic
+def survey_answer(*, token: str, score: int, comment: str = "") -> Survey:
+    """Record the one answer of a round and move the case on. Raises ValidationError."""
+    survey = Survey.objects.select_for_update().select_related("ticket").filter(token=token).first()
+    if survey is None:
+        raise Survey.DoesNotExist
+    if survey.outcome != Outcome.PENDING:
+        raise ValidationError({"score": [gettext("This survey has already been answered. Thank you.")]})
+    if survey.ticket.status != Status.RESOLVED:
+        raise ValidationError({"score": [gettext("This survey is closed: the case has moved on.")]})
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": [gettext("Choose a score from 1 to 5.")]})
+
+    satisfied = score >= settings.SURVEY_SATISFIED_SCORE
+    survey.score, survey.comment, survey.answered_at = score, comment.strip(), timezone.now()
+    survey.outcome = Outcome.SATISFIED if satisfied else Outcome.UNSATISFIED
+    survey.save(update_fields=["score", "comment", "answered_at", "outcome"])
+    note = gettext("Survey round %(round)d: %(score)d/5. %(comment)s") % {
+        "round": survey.round,
+        "score": score,
+        "comment": survey.comment,
+    }
+    if satisfied:
+        ticket_transition(
+            ticket_id=survey.ticket_id,
+            action=Action.ARCHIVE,
+            actor=None,
+            note=note.strip(),
+            archive_reason=ArchiveReason.SATISFIED,
+        )
+    else:
+        # Back to the same engineer; the manager hears about it.
+        ticket_transition(ticket_id=survey.ticket_id, action=Action.REOPEN, actor=None, note=note.strip())
+        from .tasks import notify_unsatisfied
+
+        transaction.on_commit(lambda: notify_unsatisfied.delay(survey.pk))
+    return survey
+
+
+def survey_expire_unanswered(*, now=None) -> int:
+    """Archive cases whose survey went unanswered for SURVEY_NO_ANSWER_DAYS. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SURVEY_NO_ANSWER_DAYS)
+    due = list(
+        Survey.objects.filter(outcome=Outcome.PENDING, created_at__lt=cutoff).values_list("pk", flat=True)[:1000]
+    )
+    done = 0
+    for survey_id in due:
+        done += _expire_one(survey_id)
+    return done
+
+
+@transaction.atomic
+def _expire_one(survey_id: int) -> int:
+    survey = Survey.objects.select_for_update().filter(pk=survey_id, outcome=Outcome.PENDING).first()
+    if survey is None:  # answered meanwhile, or another worker got there first
+        return 0
+    survey.outcome = Outcome.NO_ANSWER
+    survey.save(update_fields=["outcome"])
+    ticket = Ticket.objects.select_for_update().get(pk=survey.ticket_id)
+    if ticket.status != Status.RESOLVED:
+        return 0
+    ticket_transition(
+        ticket_id=ticket.pk,
+        action=Action.ARCHIVE,
+        actor=None,
+        note=gettext("No answer to the satisfaction survey within %(days)d days.")
+        % {"days": settings.SURVEY_NO_ANSWER_DAYS},
+        archive_reason=ArchiveReason.NO_ANSWER,
+    )
+    return 1

@@ -1,0 +1,91 @@
+"""The case lifecycle: states, the actions that move between them, and the one check.
+
+Every caller (pages, API, tasks, admin) changes a case's status through
+``tickets.services.ticket_transition``, which calls ``ensure_transition`` below.
+
+    new → assigned → in progress ⇄ waiting for customer → resolved → archived
+                                                  resolved → reopened → in progress
+    (new, assigned, in progress, waiting, reopened) → cancelled
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting for customer")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    ARCHIVED = "archived", _("Archived")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = frozenset({Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.REOPENED})
+FINAL_STATUSES = frozenset({Status.ARCHIVED, Status.CANCELLED})
+
+
+class Action(models.TextChoices):
+    ASSIGN = "assign", _("Assign")
+    START = "start", _("Accept and start")
+    WAIT = "wait", _("Ask the customer")
+    RESUME = "resume", _("Resume")
+    RESOLVE = "resolve", _("Resolve")
+    REOPEN = "reopen", _("Reopen")
+    ARCHIVE = "archive", _("Archive")
+    CANCEL = "cancel", _("Cancel")
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[Status]
+    target: Status
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    # Assigning again (reassigning) hands the case to someone who has not accepted it yet.
+    Action.ASSIGN: Transition(
+        frozenset({Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.REOPENED}),
+        Status.ASSIGNED,
+    ),
+    Action.START: Transition(frozenset({Status.ASSIGNED, Status.REOPENED}), Status.IN_PROGRESS),
+    Action.WAIT: Transition(frozenset({Status.IN_PROGRESS}), Status.WAITING),
+    Action.RESUME: Transition(frozenset({Status.WAITING}), Status.IN_PROGRESS),
+    Action.RESOLVE: Transition(frozenset({Status.IN_PROGRESS, Status.WAITING}), Status.RESOLVED),
+    Action.REOPEN: Transition(frozenset({Status.RESOLVED}), Status.REOPENED),
+    Action.ARCHIVE: Transition(frozenset({Status.RESOLVED}), Status.ARCHIVED),
+    Action.CANCEL: Transition(frozenset(OPEN_STATUSES), Status.CANCELLED),
+}
+
+
+class InvalidTransition(Exception):
+    """The lifecycle does not allow this action from the case's current status."""
+
+    def __init__(self, status: str, action: str):
+        self.status = Status(status)
+        self.action = Action(action)
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return gettext("A case that is “%(status)s” cannot be moved by “%(action)s”.") % {
+            "status": self.status.label,
+            "action": self.action.label,
+        }
+
+
+def allowed_actions(status: str) -> list[Action]:
+    return [action for action, t in TRANSITIONS.items() if status in t.sources]
+
+
+def ensure_transition(status: str, action: Action) -> Status:
+    """Return the status ``action`` leads to from ``status``, or raise InvalidTransition."""
+    transition = TRANSITIONS[Action(action)]
+    if status not in transition.sources:
+        raise InvalidTransition(status, action)
+    return transition.target

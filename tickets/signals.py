@@ -1,0 +1,12 @@
+"""What the lifecycle tells the rooms above it (SLA, dispatch, surveys).
+
+Sent inside the transition's transaction, so a receiver's writes commit or roll back
+with the transition; receivers queue outside work with ``transaction.on_commit``.
+"""
+
+from django.dispatch import Signal
+
+# kwargs: ticket, action, from_status, to_status, actor
+ticket_transitioned = Signal()
+# kwargs: ticket, actor
+ticket_created = Signal()

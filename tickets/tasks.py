@@ -1,0 +1,18 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from .models import PublicRequest
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_public_request_confirmation(public_request_id: int) -> None:
+    request = PublicRequest.objects.filter(pk=public_request_id, confirmed_at__isnull=True).first()
+    if request is None:
+        return
+    link = settings.SITE_URL + reverse("tickets:public-confirm", args=[request.token])
+    body = render_to_string("tickets/email/public_confirm.txt", {"request": request, "link": link})
+    send_mail(gettext("Confirm your service request"), body, None, [request.email])
