@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "warranty",
     "dispatch",
     "surveys",
+    "servicedesk",  # top of the tree: demo data and project-wide commands
 ]
 
 MIDDLEWARE = [
