@@ -50,12 +50,12 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture
 def celery_eager():
-    """Run .delay() inline; the app is configured already, so set its conf directly."""
+    """Run .delay() inline (the test settings' default); the app is configured already, so set its conf."""
+    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield celery_app
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_eager_propagates = False
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
 
 
 @pytest.fixture
