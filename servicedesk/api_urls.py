@@ -1,3 +1,23 @@
-from django.urls import path  # noqa: F401
+"""The REST API, version 1 (mounted at /api/v1/). The schema is at /api/schema/, the docs at /api/docs/."""
 
-urlpatterns = []
+from django.urls import path
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import SimpleRouter
+
+from customers.api.views import ContactViewSet, DeviceViewSet, OrganisationViewSet, ProductViewSet
+from surveys.api.views import SurveyViewSet
+from tickets.api.views import TicketViewSet
+
+router = SimpleRouter()
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("products", ProductViewSet, basename="product")
+router.register("devices", DeviceViewSet, basename="device")
+router.register("surveys", SurveyViewSet, basename="survey")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", ObtainAuthToken.as_view(), name="token"),
+    *router.urls,
+]

@@ -12,6 +12,7 @@ class NoCountPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+    max_offset = 2**62
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -23,9 +24,13 @@ class NoCountPagination(PageNumberPagination):
         except (TypeError, ValueError):
             self.page_number = 1
         offset = (self.page_number - 1) * page_size
+        self.page_size = page_size
+        if offset > self.max_offset:
+            # Past any real data, and past what the database's OFFSET accepts (a 500 otherwise).
+            self.has_next = False
+            return []
         rows = list(queryset[offset : offset + page_size + 1])
         self.has_next = len(rows) > page_size
-        self.page_size = page_size
         return rows[:page_size]
 
     def _link(self, number: int | None):

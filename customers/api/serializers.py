@@ -1,0 +1,128 @@
+"""Shapes of the registry API: organisations, contacts, products, devices."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import User
+
+from ..models import Device, Organisation, Product, Site
+
+
+class RefSerializer(serializers.Serializer):
+    """A related record as its id and display name (shared by the APIs above the registry)."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True)
+
+
+class DeviceRefSerializer(RefSerializer):
+    serial_number = serializers.CharField(read_only=True)
+
+
+class SiteRefSerializer(RefSerializer):
+    name = serializers.CharField(read_only=True)
+    address = serializers.CharField(read_only=True)
+
+
+# --- organisations --------------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    """Input and output are the same record."""
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "phone", "email", "address", "is_key_customer", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+# --- contacts -------------------------------------------------------------------------
+
+
+class ContactOutputSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+    organisation = RefSerializer(read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "name",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "organisation",
+            "language",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class ContactInputSerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "phone", "organisation", "language", "is_active"]
+        extra_kwargs = {"username": {"help_text": _("Set when the contact is created; it cannot be changed later.")}}
+
+    def validate_username(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.username:
+            raise serializers.ValidationError(_("The user name cannot be changed."))
+        return value
+
+
+# --- products and devices -------------------------------------------------------------
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Product
+        fields = ["id", "code", "name", "product_line"]
+        read_only_fields = ["id"]
+
+
+class DeviceOutputSerializer(serializers.ModelSerializer):
+    organisation = RefSerializer(read_only=True)
+    product = RefSerializer(read_only=True)
+    site = SiteRefSerializer(read_only=True, allow_null=True)
+    warranty_until = serializers.DateField(read_only=True, allow_null=True)
+    in_warranty = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Device
+        fields = [
+            "id",
+            "serial_number",
+            "organisation",
+            "site",
+            "product",
+            "delivered_on",
+            "warranty_months",
+            "warranty_until",
+            "in_warranty",
+        ]
+        read_only_fields = fields
+
+    def get_in_warranty(self, device: Device) -> bool:
+        return device.in_warranty(timezone.localdate())
+
+
+class DeviceInputSerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Device
+        fields = ["serial_number", "organisation", "site", "product", "delivered_on", "warranty_months"]
+
+    def validate(self, attrs):
+        organisation = attrs.get("organisation", getattr(self.instance, "organisation", None))
+        site = attrs.get("site", getattr(self.instance, "site", None))
+        if site is not None and organisation is not None and site.organisation_id != organisation.pk:
+            raise serializers.ValidationError({"site": [_("This site belongs to another organisation.")]})
+        return attrs
