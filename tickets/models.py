@@ -185,6 +185,7 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment")
     SURVEY = "survey", _("Survey")
     UPDATED = "updated", _("Updated")
+    SLA = "sla", _("Service level")
 
 
 class TicketEvent(models.Model):

@@ -30,7 +30,7 @@ from .models import (
     Ticket,
     TicketEvent,
 )
-from .signals import ticket_created, ticket_transitioned
+from .signals import ticket_commented, ticket_created, ticket_transitioned, ticket_updated
 from .uploads import content_type_for, validate_upload
 
 # --- routing --------------------------------------------------------------------------
@@ -288,6 +288,7 @@ def ticket_comment(
         ticket.save(update_fields=["first_response_at", "updated_at"])
     else:
         ticket.save(update_fields=["updated_at"])
+    ticket_commented.send(sender=Ticket, ticket=ticket, event=event, actor=actor)
     if ticket.status == Status.WAITING and actor.is_customer:
         ticket_transition(ticket_id=ticket.pk, action=Action.RESUME, actor=actor, note="")
     return event
@@ -340,6 +341,7 @@ def ticket_update(*, ticket_id: int, actor: User, **changes) -> Ticket:
     ticket.full_clean(exclude=["reference", "contact", "organisation", "assignee", "created_by"])
     ticket.save(update_fields=[*diff, "updated_at"])
     TicketEvent.objects.create(ticket=ticket, kind=EventKind.UPDATED, actor=actor, is_public=False, data=diff)
+    ticket_updated.send(sender=Ticket, ticket=ticket, changes=diff, actor=actor)
     return ticket
 
 

@@ -10,3 +10,7 @@ from django.dispatch import Signal
 ticket_transitioned = Signal()
 # kwargs: ticket, actor
 ticket_created = Signal()
+# kwargs: ticket, event (the TicketEvent), actor; sent by ticket_comment
+ticket_commented = Signal()
+# kwargs: ticket, changes ({field: [old, new]}), actor; sent by ticket_update when something changed
+ticket_updated = Signal()
