@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "customers",
     "tickets",
     "warranty",
+    "sla",
     "dispatch",
     "surveys",
     "servicedesk",  # top of the tree: demo data and project-wide commands

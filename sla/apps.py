@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SlaConfig(AppConfig):
+    """Service-level clocks: a concern of its own above the case lifecycle, driven by its signals."""
+
+    name = "sla"
+    verbose_name = _("Service levels")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401
