@@ -3,10 +3,19 @@
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import AnonRateThrottle
 
 from customers.api.views import ContactViewSet, DeviceViewSet, OrganisationViewSet, ProductViewSet
 from surveys.api.views import SurveyViewSet
 from tickets.api.views import TicketViewSet
+
+
+class TokenView(ObtainAuthToken):
+    """POST a username and password, get the API token to send as ``Authorization: Token <key>``."""
+
+    # DRF leaves this view unthrottled; password guessing is throttled like any anonymous request.
+    throttle_classes = [AnonRateThrottle]
+
 
 router = SimpleRouter()
 router.register("tickets", TicketViewSet, basename="ticket")
@@ -18,6 +27,6 @@ router.register("surveys", SurveyViewSet, basename="survey")
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="token"),
+    path("auth/token/", TokenView.as_view(), name="token"),
     *router.urls,
 ]

@@ -1,11 +1,13 @@
 """The case API over HTTP: auth, create, the permission matrix, the lifecycle, timeline, files, bad input."""
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import AnonRateThrottle
 
 from tests.factories import PASSWORD, DepartmentFactory, DeviceFactory, make_ticket
 from tickets.lifecycle import TRANSITIONS, Action, Status
@@ -18,6 +20,12 @@ HUGE = "99999999999999999999"  # larger than any database integer
 
 def detail(ticket) -> str:
     return f"{LIST}{ticket.pk}/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    # Anonymous requests (the token endpoint) are throttled through the cache.
+    cache.clear()
 
 
 @pytest.fixture
@@ -95,6 +103,15 @@ def test_token_request_without_fields_names_them(api, db):
 
 def test_anonymous_request_is_unauthorised(api, db):
     assert api.get(LIST).status_code == 401
+
+
+def test_token_endpoint_is_throttled_against_password_guessing(api, customer, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "rate", "3/min", raising=False)
+    for _ in range(3):
+        response = api.post("/api/v1/auth/token/", {"username": "customer", "password": "guess"}, format="json")
+        assert response.status_code == 400
+    response = api.post("/api/v1/auth/token/", {"username": "customer", "password": PASSWORD}, format="json")
+    assert response.status_code == 429
 
 
 def test_unknown_token_is_unauthorised(api, db):
@@ -794,3 +811,25 @@ def test_customer_list_uses_the_same_fixed_number_of_queries(api, customer, case
     with django_assert_max_num_queries(3):
         response = api.get(f"{LIST}?page_size=5")
     assert len(response.json()["results"]) == 5
+
+
+def test_timeline_uses_a_fixed_number_of_queries_whatever_its_length(
+    api, customer, agent, case_in, django_assert_max_num_queries
+):
+    short, long = case_in(Status.IN_PROGRESS), case_in(Status.IN_PROGRESS)
+    ticket_comment(ticket_id=short.pk, actor=customer, body="One file", files=[upload()])
+    for i in range(8):
+        ticket_comment(ticket_id=long.pk, actor=customer, body=f"File {i}", files=[upload(f"trace{i}.log")])
+        ticket_comment(ticket_id=long.pk, actor=agent, body=f"Note {i}", is_public=False)
+    token = Token.objects.create(user=agent)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    counts = {}
+    for ticket in (short, long):
+        # 1. the token joined with its user  2. the user's groups  3. the case (joined)
+        # 4. one page of events joined with their actors  5. the files of those events
+        with django_assert_max_num_queries(5), CaptureQueriesContext(connection) as queries:
+            response = api.get(f"{detail(ticket)}events/?page_size=100")
+        assert response.status_code == 200
+        counts[ticket.pk] = len(queries)
+    assert counts[short.pk] == counts[long.pk]
+    assert len(response.json()["results"]) > 16

@@ -231,10 +231,18 @@ class AttachmentInputSerializer(serializers.Serializer):
     )
 
 
+class EventAttachmentSerializer(AttachmentOutputSerializer):
+    """A file on the timeline: its uploader is the event's actor, so it is not repeated (nor queried)."""
+
+    class Meta(AttachmentOutputSerializer.Meta):
+        fields = [f for f in AttachmentOutputSerializer.Meta.fields if f != "uploaded_by"]
+        read_only_fields = fields
+
+
 class EventOutputSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     actor = RefSerializer(read_only=True, allow_null=True)
-    attachments = AttachmentOutputSerializer(source="files", many=True, read_only=True)
+    attachments = EventAttachmentSerializer(source="files", many=True, read_only=True)
 
     class Meta:
         model = TicketEvent
