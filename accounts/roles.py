@@ -30,7 +30,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "customers.view_device",
         "customers.view_product",
     ],
-    Role.ENGINEER: ["tickets.view_ticket", "tickets.change_ticket", "customers.view_device"],
+    Role.ENGINEER: ["tickets.add_ticket", "tickets.view_ticket", "tickets.change_ticket", "customers.view_device"],
     Role.MANAGER: [
         "tickets.add_ticket",
         "tickets.view_ticket",

@@ -20,13 +20,22 @@ SORTS = (
 )
 
 
+def _organisations(request):
+    # A customer may only filter by their own organisation: any other id is simply "not a choice",
+    # so the answer never tells which organisations exist.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and not user.is_staff_member:
+        return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.all()
+
+
 class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices)
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices)
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
-    organisation = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=Organisation.objects.all())
+    organisation = django_filters.ModelChoiceFilter(label=_("Organisation"), queryset=_organisations)
     assignee = django_filters.ModelChoiceFilter(
         label=_("Engineer"),
         queryset=User.objects.filter(groups__name=Role.ENGINEER),

@@ -34,6 +34,12 @@ def ticket_timeline(ticket: Ticket, user: User) -> QuerySet[TicketEvent]:
     return events.prefetch_related(Prefetch("files", queryset=files))
 
 
+def attachment_list_for_ticket(ticket: Ticket, user: User) -> QuerySet[Attachment]:
+    """A case's files; customers see only the public ones (as on the timeline)."""
+    files = ticket.attachments.select_related("uploaded_by").order_by("created_at", "id")
+    return files if user.is_staff_member else files.filter(is_public=True)
+
+
 def attachment_get_for_user(user: User, pk: int) -> Attachment:
     attachment = get_object_or_404(
         Attachment.objects.select_related("ticket").filter(ticket__in=tickets_visible_to(user)), pk=pk

@@ -833,3 +833,14 @@ def test_timeline_uses_a_fixed_number_of_queries_whatever_its_length(
         counts[ticket.pk] = len(queries)
     assert counts[short.pk] == counts[long.pk]
     assert len(response.json()["results"]) > 16
+
+
+def test_customer_filtering_by_another_organisation_learns_nothing_about_it(api, customer, other_customer):
+    make_ticket(contact=other_customer)
+    login(api, customer)
+    other = api.get("/api/v1/tickets/", {"organisation": other_customer.organisation_id})
+    missing = api.get("/api/v1/tickets/", {"organisation": 987654})
+    assert other.status_code == missing.status_code == 400
+    assert other.json() == missing.json()
+    own = api.get("/api/v1/tickets/", {"organisation": customer.organisation_id})
+    assert own.status_code == 200

@@ -45,12 +45,6 @@ ERROR_409 = OpenApiResponse(
 )
 
 
-def _attachments_of(ticket: Ticket, user):
-    # The same visibility as the timeline's files (selectors.ticket_timeline): customers see public ones.
-    files = ticket.attachments.select_related("uploaded_by").order_by("created_at", "id")
-    return files if user.is_staff_member else files.filter(is_public=True)
-
-
 def _transition_schema(action: Action, request, summary: str):
     return extend_schema(
         summary=summary,
@@ -231,6 +225,6 @@ class TicketViewSet(
                 AttachmentOutputSerializer(attachment, context=self.get_serializer_context()).data,
                 status=status.HTTP_201_CREATED,
             )
-        page = self.paginate_queryset(_attachments_of(ticket, request.user))
+        page = self.paginate_queryset(selectors.attachment_list_for_ticket(ticket, request.user))
         data = AttachmentOutputSerializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
