@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "surveys"
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", views.answer, name="answer"),
+    path("<str:token>/thanks/", views.thanks, name="thanks"),
+]

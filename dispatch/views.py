@@ -1,0 +1,95 @@
+"""Dispatch from the pages: the manager assigns one case, or many from the queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.http import require_POST
+
+from tickets.lifecycle import InvalidTransition
+from tickets.selectors import ticket_get_for_user, ticket_list_for_user
+from tickets.services import ticket_assign
+
+from .forms import AssignForm, BulkAssignForm
+
+
+def _supervisor_required(user) -> None:
+    if not user.is_supervisor:
+        raise PermissionDenied(gettext("Only after-sales managers dispatch cases."))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, InvalidTransition):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or gettext("You may not do this on this case.")
+
+
+@login_required
+@require_POST
+def assign(request, reference):
+    _supervisor_required(request.user)
+    ticket = ticket_get_for_user(request.user, reference=reference)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose an engineer to assign %(reference)s to.") % {"reference": reference})
+        return redirect("tickets:case", reference=ticket.reference)
+    engineer = form.cleaned_data["assignee"]
+    try:
+        ticket_assign(ticket_id=ticket.pk, assignee=engineer, actor=request.user, note=form.cleaned_data["note"])
+    except (InvalidTransition, PermissionDenied, ValidationError) as e:
+        messages.error(request, _reason(e))
+    else:
+        messages.success(
+            request,
+            gettext("%(reference)s assigned to %(engineer)s.") % {"reference": ticket.reference, "engineer": engineer},
+        )
+    return redirect("tickets:case", reference=ticket.reference)
+
+
+@login_required
+@require_POST
+def bulk_assign(request):
+    _supervisor_required(request.user)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = "tickets:queue"
+    form = BulkAssignForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    engineer, references = form.cleaned_data["assignee"], form.cleaned_data["tickets"]
+    found = {t.reference: t for t in ticket_list_for_user(request.user).filter(reference__in=references)}
+    assigned, failed = [], []
+    for reference in references:
+        ticket = found.get(reference)
+        if ticket is None:
+            failed.append((reference, gettext("not found")))
+            continue
+        # ticket_assign runs in its own transaction: one refused case does not undo the others.
+        try:
+            ticket_assign(ticket_id=ticket.pk, assignee=engineer, actor=request.user)
+        except (InvalidTransition, PermissionDenied, ValidationError) as e:
+            failed.append((reference, _reason(e)))
+        else:
+            assigned.append(reference)
+    if assigned:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d case assigned to %(engineer)s: %(references)s.",
+                "%(count)d cases assigned to %(engineer)s: %(references)s.",
+                len(assigned),
+            )
+            % {"count": len(assigned), "engineer": engineer, "references": ", ".join(assigned)},
+        )
+    for reference, reason in failed:
+        messages.error(
+            request, gettext("%(reference)s not assigned: %(reason)s") % {"reference": reference, "reason": reason}
+        )
+    return redirect(back)

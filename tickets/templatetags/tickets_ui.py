@@ -1,0 +1,91 @@
+"""Small pieces the case pages share: status and priority badges, sortable column headers."""
+
+from django import forms, template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.html import format_html
+
+from ..lifecycle import Status
+from ..models import Priority, Ticket
+
+register = template.Library()
+
+_STATUS_CLASSES = {
+    Status.NEW: "text-bg-primary",
+    Status.ASSIGNED: "text-bg-info",
+    Status.IN_PROGRESS: "text-bg-primary bg-opacity-75",
+    Status.WAITING: "text-bg-warning",
+    Status.RESOLVED: "text-bg-success",
+    Status.REOPENED: "text-bg-danger",
+    Status.ARCHIVED: "text-bg-secondary",
+    Status.CANCELLED: "text-bg-light border",
+}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return _STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def priority_class(priority: str) -> str:
+    return "text-bg-danger" if priority == Priority.URGENT else "text-bg-light border"
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return Status(status).label if status in Status.values else status
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A case field's translated name, for the timeline's record of edits."""
+    try:
+        return Ticket._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field: str, label: str):
+    """A <th> whose link sorts by ``field`` (again: the other way), keeping every other filter."""
+    request = context["request"]
+    current = request.GET.get("o", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == field:
+        params["o"], aria, arrow = f"-{field}", "ascending", "▲"
+    elif current == f"-{field}":
+        params["o"], aria, arrow = field, "descending", "▼"
+    else:
+        params["o"], aria, arrow = f"-{field}", "none", ""
+    return format_html(
+        '<th scope="col" aria-sort="{}"><a class="link-body-emphasis text-decoration-none" href="?{}">{}</a>'
+        ' <span aria-hidden="true">{}</span></th>',
+        aria,
+        params.urlencode(),
+        label,
+        arrow,
+    )
+
+
+@register.filter
+def bs(bound_field, extra: str = ""):
+    """Render a form control with Bootstrap's classes, marked invalid and tied to its errors and help."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    attrs = {"class": f"{css} {extra}".strip()}
+    described_by = []
+    if bound_field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        described_by.append(f"{bound_field.auto_id}-errors")
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}-help")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return bound_field.as_widget(attrs=attrs)
