@@ -194,6 +194,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.expire_unanswered_surveys",
         "schedule": timedelta(minutes=15),
     },
+    # The SLA sweep: records the warnings and breaches that fell due (reads only what is due).
+    "sla-check-due": {
+        "task": "sla.tasks.sla_sweep",
+        "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=60)),
+    },
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -121,10 +121,9 @@ class DayOracle:
             return self._overrides[day], False
         if library_knows(day.year):
             return chinese_calendar.is_workday(day), False
-        if self.confirmed(day.year):
-            # The administrator entered the year's holidays and adjusted days as overrides.
-            return day.weekday() < 5, False
-        return day.weekday() < 5 and day not in statutory_holidays(day.year), True
+        # Without the library: weekends and statutory holidays, estimated until an administrator
+        # confirms the year (having entered its adjusted days and extra days off as overrides).
+        return day.weekday() < 5 and day not in statutory_holidays(day.year), not self.confirmed(day.year)
 
 
 def unofficial_years(years: Iterable[int] | None = None) -> list[int]:

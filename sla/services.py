@@ -1,0 +1,197 @@
+"""SLA writes other code calls: record a start/stop event, the sweep, notifications.
+
+The database is the source of truth: every running clock carries its next due moment in an
+indexed column, the sweep reads only what is due, and each warning and breach is claimed with
+a conditional UPDATE, so two sweeps at once record and notify it once (STYLE.md, Celery).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from tickets.models import EventKind, Ticket, TicketEvent
+
+from . import clocks
+from .models import ClockState, Notification, NotificationKind, SlaClock
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ESCALATION = {
+    NotificationKind.WARNING: ["manager"],
+    NotificationKind.BREACH: ["manager", "project_manager"],
+}
+
+
+# --- queueing that never breaks a request ---------------------------------------------------
+
+
+def enqueue(task, *args) -> bool:
+    """Queue ``task``; a broker that is down is logged, not raised (the next sweep catches up)."""
+    try:
+        task.delay(*args)
+    except Exception:  # any broker/transport error: the database still holds the work
+        logger.warning("could not queue %s%r; the SLA sweep will retry", task.name, args, exc_info=True)
+        return False
+    return True
+
+
+def _queue_notifications(ids: list[int]) -> None:
+    from .tasks import sla_send_notification
+
+    queued = [pk for pk in ids if enqueue(sla_send_notification, pk)]
+    if queued:
+        Notification.objects.filter(pk__in=queued, sent_at=None).update(queued_at=timezone.now())
+
+
+# --- recording a warning or a breach --------------------------------------------------------
+
+
+def _recipients(kind: str) -> list[User]:
+    roles = getattr(settings, "SLA_ESCALATION", DEFAULT_ESCALATION).get(kind, [])
+    return list(User.objects.filter(is_active=True, groups__name__in=roles).distinct().order_by("pk"))
+
+
+def _notify(rows: list[tuple[SlaClock, str, int]], recipients: dict[str, list[User]]) -> list[int]:
+    """Create the outbox rows for newly recorded warnings/breaches; returns their ids once committed."""
+    notes = [
+        Notification(recipient=user, ticket_id=clock.ticket_id, clock=clock, kind=kind, level=level)
+        for clock, kind, level in rows
+        for user in recipients[kind]
+    ]
+    if not notes:
+        return []
+    # ignore_conflicts: the unique (clock, recipient, kind, level) is the last line of defence.
+    Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=1000)
+    clock_ids = {clock.pk for clock, _, _ in rows}
+    return list(
+        Notification.objects.filter(clock_id__in=clock_ids, sent_at=None, queued_at=None).values_list("pk", flat=True)
+    )
+
+
+def _record(rows: list[tuple[SlaClock, str, int]], now: dt.datetime) -> list[int]:
+    """Timeline events and outbox rows for claimed warnings/breaches (in the caller's transaction)."""
+    events = []
+    for clock, kind, level in rows:
+        at = clock.deadline if kind == NotificationKind.BREACH else now
+        data = clocks.event_data(clock, kind, at, level=level)
+        events.append(TicketEvent(ticket_id=clock.ticket_id, kind=EventKind.SLA, is_public=False, data=data))
+    TicketEvent.objects.bulk_create(events, batch_size=1000)
+    recipients = {kind: _recipients(kind) for kind in {k for _, k, _ in rows}}
+    return _notify(rows, recipients)
+
+
+def breach_record(clock: SlaClock) -> bool:
+    """Claim and record the breach of ``clock`` at its deadline (rule 4). False if already recorded."""
+    claimed = SlaClock.objects.filter(pk=clock.pk, breached_at=None).update(
+        breached_at=clock.deadline, next_due_at=None
+    )
+    if claimed != 1:
+        return False  # someone else got there first
+    clock.breached_at = clock.deadline
+    ids = _record([(clock, NotificationKind.BREACH, 100)], timezone.now())
+    transaction.on_commit(lambda: _queue_notifications(ids))
+    return True
+
+
+# --- the sweep --------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    warnings: int = 0
+    breaches: int = 0
+    requeued: int = 0
+
+
+def _sweep_batch(now: dt.datetime, batch_size: int, result: SweepResult) -> int:
+    with transaction.atomic():
+        due = SlaClock.objects.filter(next_due_at__lte=now).order_by("next_due_at")
+        if connection.features.has_select_for_update_skip_locked:
+            # Two sweepers split the due clocks instead of queueing behind each other.
+            due = due.select_for_update(skip_locked=True)
+        batch = list(
+            due.only(
+                "ticket_id", "kind", "state", "deadline", "warn_schedule", "warning_level", "breached_at", "provisional"
+            )[:batch_size]
+        )
+        rows: list[tuple[SlaClock, str, int]] = []
+        for clock in batch:
+            if clock.breached_at is None and clock.deadline <= now:
+                # The breach is the deadline's, not the sweep's (rule 4).
+                claimed = SlaClock.objects.filter(pk=clock.pk, breached_at=None, state=ClockState.RUNNING).update(
+                    breached_at=clock.deadline, next_due_at=None
+                )
+                if claimed == 1:
+                    clock.breached_at = clock.deadline
+                    rows.append((clock, NotificationKind.BREACH, 100))
+                    result.breaches += 1
+                continue
+            level = clocks.passed_warning(clock, now)
+            if level:
+                clock_after = SlaClock(
+                    state=clock.state,
+                    deadline=clock.deadline,
+                    warn_schedule=clock.warn_schedule,
+                    warning_level=level,
+                    breached_at=clock.breached_at,
+                )
+                # Only the highest passed threshold is recorded, once.
+                claimed = SlaClock.objects.filter(
+                    pk=clock.pk, warning_level__lt=level, state=ClockState.RUNNING
+                ).update(warning_level=level, next_due_at=clocks.next_due(clock_after))
+                if claimed == 1:
+                    clock.warning_level = level
+                    rows.append((clock, NotificationKind.WARNING, level))
+                    result.warnings += 1
+                continue
+            # Not due after all (a stale moment): put the right one back.
+            SlaClock.objects.filter(pk=clock.pk, state=ClockState.RUNNING).update(next_due_at=clocks.next_due(clock))
+        if rows:
+            ids = _record(rows, now)
+            transaction.on_commit(lambda: _queue_notifications(ids))
+    return len(batch)
+
+
+def sla_check_due(now: dt.datetime | None = None, *, batch_size: int = 1000) -> SweepResult:
+    """Record every warning and breach due by ``now`` exactly once and queue their notifications."""
+    now = now or timezone.now()
+    result = SweepResult()
+    while _sweep_batch(now, batch_size, result) == batch_size:
+        pass
+    result.requeued = notifications_requeue(now)
+    return result
+
+
+def notifications_requeue(now: dt.datetime, *, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Queue again the emails that never left (broker down, worker lost); the send task is idempotent."""
+    stale = Notification.objects.filter(sent_at=None, created_at__lte=now).exclude(queued_at__gt=now - older_than)
+    ids = list(stale.order_by("created_at").values_list("pk", flat=True)[:1000])
+    if ids:
+        _queue_notifications(ids)
+    return len(ids)
+
+
+# --- what other apps call ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def sla_record_event(*, ticket_id: int, event: str, actor: User | None = None, at: dt.datetime | None = None) -> None:
+    """Start and stop the case's clocks for ``event`` (e.g. dispatch: on-site visit decided, engineer arrived)."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("device").get(pk=ticket_id)
+    at = at or timezone.now()
+    clocks.clocks_stop(ticket=ticket, event=event, at=at, actor=actor)
+    clocks.clocks_start(ticket=ticket, event=event, at=at, actor=actor)
+
+
+def sla_policy_reapply(*, policy_id: int, actor: User | None) -> int:
+    """Move the running clocks of a policy onto its current terms (the manager's explicit choice, rule 7)."""
+    from .models import SlaPolicy
+
+    return clocks.clocks_reapply_policy(policy=SlaPolicy.objects.get(pk=policy_id), actor=actor)
