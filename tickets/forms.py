@@ -69,6 +69,7 @@ class AttachmentsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.owner = owner
         self.good_uploads: list = []
+        self._opened: list = []
         self.kept_files: list[KeptFile] = self._read_kept() if self.is_bound else []
 
     def clean_attachments(self):
@@ -114,13 +115,17 @@ class AttachmentsForm(forms.Form):
         for kept in self.kept_files:
             f = default_storage.open(kept.path)
             f.name = kept.name
+            self._opened.append(f)
             files.append(f)
         return files
 
     def discard_kept(self) -> None:
+        """After the service stored them: close and delete the held copies."""
+        for f in self._opened:
+            f.close()
         for kept in self.kept_files:
             default_storage.delete(kept.path)
-        self.kept_files = []
+        self._opened, self.kept_files = [], []
 
 
 # --- creating cases ---------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The customer portal: my organisation's cases, what is asked of me, a new request, one case."""
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -165,15 +166,24 @@ def test_a_kept_attachment_is_attached_on_the_next_try(client, customer):
         {"category": "fault", "priority": "normal", "subject": "", "description": "x", "attachments": [pdf()]},
     )
     assert "subject" in first.context["form"].errors
-    token = first.context["form"].kept_files[0].token
+    kept = first.context["form"].kept_files[0]
 
     client.post(
         reverse("tickets:portal-new"),
-        {"category": "fault", "priority": "normal", "subject": "Now with a subject", "description": "x", "kept": token},
+        {
+            "category": "fault",
+            "priority": "normal",
+            "subject": "Now with a subject",
+            "description": "x",
+            "kept": kept.token,
+        },
     )
 
     ticket = Ticket.objects.get()
-    assert [a.filename for a in ticket.attachments.all()] == ["report.pdf"]
+    attachment = ticket.attachments.get()
+    assert attachment.filename == "report.pdf"
+    assert attachment.file.read() == PDF
+    assert not default_storage.exists(kept.path)  # the held copy is gone
 
 
 def test_a_kept_attachment_cannot_be_claimed_by_someone_else(client, customer, other_customer):
