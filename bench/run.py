@@ -10,8 +10,9 @@ Measures, as the ``bench-manager`` user made by ``bench/generate.py``:
 - GET /api/v1/tickets/<id>/ for cases spread over the whole table;
 - GET /staff/queue/ with a session from logging in through /accounts/login/.
 
-``--explain`` instead runs each read in-process through Django's test client, captures the
-SQL the views really issue, and prints EXPLAIN (ANALYZE, BUFFERS) for every SELECT.
+``--explain`` instead runs each read (and one create, rolled back) in-process through Django's
+test client with the server's settings, captures the SQL the views really issue, and prints
+EXPLAIN (ANALYZE, BUFFERS) for every SELECT.
 
 The database is read directly (DATABASE_URL) only to pick ids for the requests.
 """
