@@ -1,0 +1,215 @@
+"""The sweep: reads only what is due, records once, notifies once; survives a broker outage."""
+
+import contextlib
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from servicedesk.celery import app as celery_app
+from sla.models import ClockState, Notification, NotificationKind, SlaClock, TargetKind
+from sla.services import sla_check_due
+from tests.factories import make_ticket
+from tickets.lifecycle import Action
+from tickets.models import EventKind, Priority, TicketEvent
+from tickets.services import ticket_comment, ticket_transition, ticket_update
+
+from .conftest import sh
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_breach_notifies_manager_and_project_manager_once_by_email_and_in_the_app(
+    policies, customer, manager, project_manager, engineer, celery_eager, django_capture_on_commit_callbacks, clock_at
+):
+    traveller = clock_at(sh(2026, 3, 2, 9))
+    ticket = make_ticket(contact=customer, priority=Priority.URGENT)
+    traveller.move_to(sh(2026, 3, 2, 11, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        sla_check_due()
+        sla_check_due()
+    notes = Notification.objects.filter(ticket=ticket, kind=NotificationKind.BREACH)
+    assert sorted(n.recipient.username for n in notes) == ["manager", "pm"]
+    assert all(n.sent_at is not None and n.read_at is None for n in notes)
+    assert sorted(m.to[0] for m in mail.outbox) == ["manager@example.com", "pm@example.com"]
+    assert ticket.reference in mail.outbox[0].subject
+
+
+def test_warning_notifies_the_manager_only(
+    policies, customer, manager, project_manager, celery_eager, django_capture_on_commit_callbacks, clock_at
+):
+    traveller = clock_at(sh(2026, 3, 2, 9))
+    ticket = make_ticket(contact=customer, priority=Priority.URGENT)
+    traveller.move_to(sh(2026, 3, 2, 10, 35))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sla_check_due().warnings == 1
+    note = Notification.objects.get(ticket=ticket)
+    assert (note.recipient, note.kind, note.level) == (manager, NotificationKind.WARNING, 75)
+    assert len(mail.outbox) == 1
+
+
+def test_sweep_with_nothing_due_reads_one_indexed_query(policies, customer, clock_at, django_assert_num_queries):
+    clock_at(sh(2026, 3, 2, 9))
+    make_ticket(contact=customer)
+    # savepoint, due clocks (next_due_at <= now), release; notifications left unsent
+    with django_assert_num_queries(4 if connection.vendor == "sqlite" else 4):
+        result = sla_check_due()
+    assert (result.warnings, result.breaches, result.requeued) == (0, 0, 0)
+
+
+def test_paused_and_stopped_clocks_are_never_read_by_the_sweep(policies, customer, engineer, clock_at):
+    clock_at(sh(2026, 3, 2, 9))
+    ticket = make_ticket(contact=customer)
+    ticket_comment(ticket_id=ticket.pk, actor=engineer, body="On it.")
+    stopped = SlaClock.objects.get(ticket=ticket, kind=TargetKind.FIRST_RESPONSE)
+    assert stopped.next_due_at is None
+    assert SlaClock.objects.filter(next_due_at__isnull=False).count() == 1  # the resolution clock
+
+
+# --- the broker is down -------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def broker_down():
+    """Point the app at a broker that is not there, without eager mode: every .delay() fails."""
+    conf = celery_app.conf
+    before = (conf.broker_url, conf.task_publish_retry, conf.broker_connection_timeout)
+    conf.broker_url = "redis://127.0.0.1:1/0"
+    conf.task_always_eager, conf.task_publish_retry, conf.broker_connection_timeout = False, False, 0.5
+    celery_app._after_fork()  # drop pooled connections to the old broker
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.task_publish_retry, conf.broker_connection_timeout = before
+        conf.task_always_eager = True  # the broker is back (tests run tasks inline)
+        celery_app._after_fork()
+
+
+def test_broker_down_cases_still_work_and_the_next_sweep_catches_up(
+    policies, customer, manager, project_manager, engineer, agent, django_capture_on_commit_callbacks
+):
+    # Real time here: a frozen clock would freeze the broker client's connection timeouts too.
+    with broker_down():
+        with django_capture_on_commit_callbacks(execute=True):
+            ticket = make_ticket(contact=customer)
+            ticket_update(ticket_id=ticket.pk, actor=agent, priority=Priority.URGENT)
+            ticket_transition(ticket_id=ticket.pk, action=Action.ASSIGN, actor=manager, assignee=engineer)
+        # The deadline passes while the broker is still down.
+        past = timezone.now() - dt.timedelta(minutes=5)
+        SlaClock.objects.filter(ticket=ticket, kind=TargetKind.FIRST_RESPONSE).update(deadline=past, next_due_at=past)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = sla_check_due()  # a sweep run by hand (or a beat that reached the database)
+        assert result.breaches == 1
+        assert Notification.objects.filter(queued_at=None, sent_at=None).count() == 2  # not queued: logged
+    # The broker is back: the next sweep queues what never left, and the worker sends it.
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sla_check_due()
+    assert result.requeued == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["manager@example.com", "pm@example.com"]
+    assert not Notification.objects.filter(sent_at=None).exists()
+    assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.SLA, data__sla="breach").count() == 1
+
+
+def test_a_failed_enqueue_is_logged_not_raised(db, caplog):
+    from sla.services import enqueue
+    from sla.tasks import sla_send_notification
+
+    with broker_down():
+        assert enqueue(sla_send_notification, 0) is False
+    assert "could not queue" in caplog.text
+
+
+# --- two real workers -------------------------------------------------------------------------------
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+# The worker's own default queue must be the private one too: the sweep queues the email tasks.
+WORKER = (
+    "import sys; from servicedesk.celery import app; app.conf.task_default_queue = sys.argv[1]; "
+    "app.worker_main(['worker', '--pool', 'solo', '-Q', sys.argv[1], '-l', 'WARNING', '-n', sys.argv[2]])"
+)
+
+
+@pytest.fixture
+def two_workers(redis_url, tmp_path):
+    queue = f"test-sla-{uuid.uuid4().hex[:8]}"
+    mail_dir = tmp_path / "mail"
+    env = {
+        **os.environ,
+        # pytest-django exported the test settings (locmem email); the worker runs the real ones.
+        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": redis_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "VAR_DIR": str(tmp_path / "var"),
+    }
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, queue, f"sla{i}-{queue}@%h"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(2)
+    ]
+    before = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    celery_app._after_fork()
+    try:
+        yield mail_dir
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = before
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sweeping_at_once_record_and_notify_each_breach_once(
+    two_workers, policies, customer, manager, project_manager
+):
+    from sla.tasks import sla_sweep
+
+    tickets = [make_ticket(contact=customer, priority=Priority.URGENT) for _ in range(40)]
+    # Their first-response deadlines passed a minute ago (the workers run on the real clock).
+    past = timezone.now() - dt.timedelta(minutes=1)
+    SlaClock.objects.filter(kind=TargetKind.FIRST_RESPONSE).update(deadline=past, next_due_at=past)
+    for _ in range(6):  # several sweeps at once, split over both workers
+        sla_sweep.delay()
+
+    expected = len(tickets) * 2  # manager and project manager
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if Notification.objects.filter(sent_at__isnull=False).count() >= expected:
+            break
+        time.sleep(0.5)
+    time.sleep(2)  # let any duplicate show itself
+    assert SlaClock.objects.filter(kind=TargetKind.FIRST_RESPONSE, breached_at=past).count() == len(tickets)
+    assert TicketEvent.objects.filter(kind=EventKind.SLA, data__sla="breach").count() == len(tickets)
+    assert Notification.objects.count() == expected
+    assert Notification.objects.filter(sent_at__isnull=False).count() == expected
+    sent = "".join(p.read_text(errors="replace") for p in two_workers.glob("*.log"))
+    assert sent.count("To: manager@example.com") == len(tickets)
+    assert sent.count("To: pm@example.com") == len(tickets)
+    assert SlaClock.objects.filter(kind=TargetKind.FIRST_RESPONSE, state=ClockState.RUNNING).count() == len(tickets)
