@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("survey/", include("surveys.urls")),
+    path("api/v1/sla/", include("sla.api.urls")),
     path("api/v1/", include("servicedesk.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

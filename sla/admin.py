@@ -1,0 +1,90 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from .calendars import unofficial_years
+from .models import Calendar, CalendarDay, CalendarYear, Notification, SlaClock, SlaPolicy, SlaTarget, WorkingHours
+from .services import sla_policy_reapply
+
+
+class UnofficialYearsWarningMixin:
+    """Administrators see, on every calendar page, which years are only estimated."""
+
+    def changelist_view(self, request, extra_context=None):
+        years = unofficial_years()
+        if years:
+            messages.warning(
+                request,
+                gettext(
+                    "No official working-day schedule for %(years)s yet: deadlines there are provisional "
+                    "(weekends and statutory holidays only). Enter the adjusted days as calendar days and "
+                    "confirm the year, or update the chinesecalendar package."
+                )
+                % {"years": ", ".join(map(str, years))},
+            )
+        return super().changelist_view(request, extra_context)
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+@admin.register(Calendar)
+class CalendarAdmin(UnofficialYearsWarningMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "time_zone", "follow_china_calendar"]
+    inlines = [WorkingHoursInline]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(UnofficialYearsWarningMixin, admin.ModelAdmin):
+    list_display = ["date", "is_working", "note"]
+    list_filter = ["is_working"]
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(UnofficialYearsWarningMixin, admin.ModelAdmin):
+    list_display = ["year", "note", "confirmed_at"]
+
+
+class SlaTargetInline(admin.TabularInline):
+    model = SlaTarget
+    extra = 0
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_default", "is_active", "contract", "organisation", "priority", "category"]
+    list_filter = ["is_active", "priority", "category"]
+    autocomplete_fields = ["organisation"]
+    inlines = [SlaTargetInline]
+    actions = ["reapply_to_running_clocks"]
+
+    @admin.action(description=_("Apply the current terms to running clocks"))
+    def reapply_to_running_clocks(self, request, queryset):
+        changed = sum(sla_policy_reapply(policy_id=p.pk, actor=request.user) for p in queryset)
+        self.message_user(request, ngettext("%d running clock moved.", "%d running clocks moved.", changed) % changed)
+
+
+@admin.register(SlaClock)
+class SlaClockAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "state", "deadline", "breached_at", "warning_level", "provisional"]
+    list_filter = ["state", "kind", "provisional"]
+    list_select_related = ["ticket"]
+    search_fields = ["ticket__reference"]
+    date_hierarchy = "deadline"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # clocks change only through the lifecycle and the sweep
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "ticket", "kind", "level", "sent_at", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient", "ticket"]
+    raw_id_fields = ["recipient", "ticket", "clock"]
