@@ -44,6 +44,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_full_name(self) -> str:
+        # Chinese names read family name first, with no space: 王伟, not 伟 王.
+        if any("\u4e00" <= ch <= "\u9fff" for ch in self.first_name + self.last_name):
+            return f"{self.last_name}{self.first_name}".strip()
+        return super().get_full_name()
+
     @cached_property
     def roles(self) -> frozenset[Role]:
         """The user's roles, read once per request from their groups."""
