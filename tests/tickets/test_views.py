@@ -527,3 +527,20 @@ def test_a_colleague_sees_the_case_a_contact_opened(client, customer):
     ticket = make_ticket(contact=customer)
     client.force_login(colleague)
     assert client.get(reverse("tickets:portal-case", args=[ticket.reference])).status_code == 200
+
+
+def test_case_page_query_count_does_not_grow_with_the_timeline(
+    client, manager, engineer, customer, django_assert_num_queries
+):
+    ticket = make_ticket(contact=customer)
+    ticket_assign(ticket_id=ticket.pk, assignee=engineer, actor=manager)
+    for n in range(15):
+        ticket_comment(
+            ticket_id=ticket.pk, actor=engineer, body=f"Step {n}", files=[SimpleUploadedFile(f"log{n}.txt", b"x")]
+        )
+    client.force_login(manager)
+    # 1 session, 2 user, 3 groups (roles), 4 the case with its joins, 5 timeline events with actors,
+    # 6 their files, 7 engineers (assign select), 8 the organisation's devices, 9 departments (edit form).
+    with django_assert_num_queries(9):
+        response = client.get(reverse("tickets:case", args=[ticket.reference]))
+    assert response.text.count("/attachments/") == 15
