@@ -31,6 +31,8 @@ def worker(redis_url, tmp_path):
     mail_dir = tmp_path / "mail"
     env = {
         **os.environ,
+        # pytest-django exported the test settings (in-memory mail); the worker runs the real ones.
+        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
         "DEBUG": "true",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": redis_url,
