@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -84,6 +84,18 @@ def _validate_files(files: Iterable) -> None:
         raise ValidationError({"attachments": errors})
 
 
+def _reference(year: int, pk: int) -> str:
+    return f"SR-{year}-{pk:06d}"
+
+
+def _next_ticket_pk() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Ticket._meta.db_table])
+        return cursor.fetchone()[0]
+
+
 @transaction.atomic
 def ticket_create(
     *,
@@ -130,7 +142,13 @@ def ticket_create(
         raise ValidationError(errors)
     _validate_files(files)
 
+    # The reference follows the primary key. On PostgreSQL the key is drawn first so the row is
+    # written once, reference included; elsewhere it is filled in right after the insert.
+    pk = _next_ticket_pk()
+    year = timezone.localtime().year
     ticket = Ticket.objects.create(
+        pk=pk,
+        reference=_reference(year, pk) if pk else None,
         channel=channel,
         category=category,
         priority=priority,
@@ -145,10 +163,9 @@ def ticket_create(
         requester_phone=requester_phone,
         created_by=actor,
     )
-    # The reference follows the primary key: unique without a shared counter to lock.
-    year = timezone.localtime(ticket.created_at).year
-    ticket.reference = f"SR-{year}-{ticket.pk:06d}"
-    Ticket.objects.filter(pk=ticket.pk).update(reference=ticket.reference)
+    if ticket.reference is None:
+        ticket.reference = _reference(year, ticket.pk)
+        Ticket.objects.filter(pk=ticket.pk).update(reference=ticket.reference)
 
     event = TicketEvent.objects.create(
         ticket=ticket,

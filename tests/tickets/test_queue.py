@@ -98,6 +98,7 @@ def test_queue_search_by_reference_subject_or_serial(client, agent, customer):
     assert found("sn-find-me") == {by_serial.reference}
     assert found("humming") == {by_subject.reference}
     assert found(other.reference) == {other.reference}
+    assert found(other.reference.lower()) == {other.reference}
 
 
 def test_queue_status_filter_takes_several_values(client, agent, customer, manager, engineer):
@@ -166,6 +167,14 @@ def test_queue_ignores_a_bad_page_and_a_bad_page_size(client, agent, customer):
     response = client.get(reverse("tickets:queue"), {"page": "x", "page_size": "100000"})
     assert response.status_code == 200
     assert response.context["page_size"] == 25
+
+
+def test_queue_answers_a_page_number_past_any_database_offset(client, agent, customer):
+    make_ticket(contact=customer)
+    client.force_login(agent)
+    response = client.get(reverse("tickets:queue"), {"page": "99999999999999999999"})
+    assert response.status_code == 200
+    assert response.context["tickets"] == []
 
 
 def test_managers_get_bulk_assign_others_do_not(client, manager, agent, engineer, customer):

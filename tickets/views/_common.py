@@ -52,10 +52,14 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages)
 
 
+MAX_PAGE = 100_000
+
+
 def page_without_count(queryset: QuerySet, request, *, size: int) -> tuple[list, int, bool]:
     """One page of rows and whether another follows, read as size + 1 rows: no COUNT(*)."""
     try:
-        number = max(1, int(request.GET.get("page", 1)))
+        # Capped: a page number past any real page would otherwise overflow the database's OFFSET.
+        number = min(max(1, int(request.GET.get("page", 1))), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * size
