@@ -9,4 +9,9 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
+        from tickets.hooks import register_case_panel
+
         from . import receivers  # noqa: F401
+        from .panels import SLA_PANEL
+
+        register_case_panel(SLA_PANEL)

@@ -540,7 +540,8 @@ def test_case_page_query_count_does_not_grow_with_the_timeline(
         )
     client.force_login(manager)
     # 1 session, 2 user, 3 groups (roles), 4 the case with its joins, 5 timeline events with actors,
-    # 6 their files, 7 engineers (assign select), 8 the organisation's devices, 9 departments (edit form).
-    with django_assert_num_queries(9):
+    # 6 their files, 7 engineers (assign select), 8 the organisation's devices, 9 departments (edit form),
+    # 10 the SLA clocks (the sla app's case panel, through tickets.hooks).
+    with django_assert_num_queries(10):
         response = client.get(reverse("tickets:case", args=[ticket.reference]))
     assert response.text.count("/attachments/") == 15

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from ..access import can_perform
 from ..forms import CommentForm, PortalRequestForm
+from ..hooks import case_panels_for
 from ..lifecycle import FINAL_STATUSES, Action, Status, allowed_actions
 from ..models import Channel
 from ..selectors import ticket_get_for_user, ticket_list_for_user, ticket_timeline
@@ -119,5 +120,6 @@ def portal_case(request, reference):
             "can_cancel": Action.CANCEL in allowed_actions(ticket.status)
             and can_perform(request.user, ticket, Action.CANCEL),
             "pending_survey": pending_survey,
+            "panels": case_panels_for(request, ticket),
         },
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ..access import can_comment, can_edit, can_perform
 from ..filters import SORTS, TicketFilter
 from ..forms import CaseEditForm, CommentForm, StaffCaseForm, TransitionForm
+from ..hooks import case_panels_for
 from ..lifecycle import FINAL_STATUSES, Action, InvalidTransition, allowed_actions
 from ..models import Department
 from ..selectors import engineer_list, ticket_get_for_user, ticket_list_for_user, ticket_timeline
@@ -109,6 +110,7 @@ def _render_case(request, ticket, *, transition_form=None, comment_form=None, ed
             "edit_form": edit_form or (CaseEditForm(ticket=ticket) if editable else None),
             "edit_open": edit_form is not None,
             "in_warranty": device.in_warranty(timezone.localdate()) if device else None,
+            "panels": case_panels_for(request, ticket),
         },
     )
 

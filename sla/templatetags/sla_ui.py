@@ -1,0 +1,65 @@
+"""How clocks read on the pages: "3 h 12 min left", "overdue by 25 min", a state badge."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
+
+from ..models import ClockState, SlaClock
+from ..selectors import time_left
+
+register = template.Library()
+
+_BADGES = {
+    ClockState.RUNNING: "text-bg-primary",
+    ClockState.PAUSED: "text-bg-warning",
+    ClockState.MET: "text-bg-success",
+    ClockState.BREACHED: "text-bg-danger",
+    ClockState.CANCELLED: "text-bg-secondary",
+}
+
+
+@register.filter
+def duration_short(value: dt.timedelta | float | int | None) -> str:
+    """A duration as people say it: "2 d 4 h", "3 h 12 min", "25 min", "< 1 min"."""
+    if value is None:
+        return "—"
+    seconds = abs(int(value.total_seconds() if isinstance(value, dt.timedelta) else value))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return gettext("%(d)s d %(h)s h") % {"d": days, "h": hours} if hours else gettext("%(d)s d") % {"d": days}
+    if hours:
+        return gettext("%(h)s h %(m)s min") % {"h": hours, "m": minutes} if minutes else gettext("%(h)s h") % {"h": hours}
+    if minutes:
+        return gettext("%(m)s min") % {"m": minutes}
+    return gettext("< 1 min")
+
+
+@register.simple_tag
+def clock_left(clock: SlaClock, now: dt.datetime | None = None) -> str:
+    """ "3 h 12 min left" or "overdue by 25 min" for an open clock; empty for a stopped one."""
+    if not clock.is_open:
+        return ""
+    left = time_left(clock, now or timezone.now())
+    if left.total_seconds() < 0:
+        return gettext("overdue by %(duration)s") % {"duration": duration_short(left)}
+    return gettext("%(duration)s left") % {"duration": duration_short(left)}
+
+
+@register.simple_tag
+def clock_badges(clock: SlaClock) -> str:
+    """The state badge, a breach badge on an open clock past its deadline, and "provisional"."""
+    html = format_html('<span class="badge {}">{}</span>', _BADGES.get(clock.state, ""), clock.get_state_display())
+    if clock.is_open and clock.breached_at:
+        html += format_html(' <span class="badge text-bg-danger">{}</span>', pgettext("SLA clock", "Breached"))
+    if clock.provisional:
+        html += format_html(
+            ' <span class="badge text-bg-light border" title="{}">{}</span>',
+            gettext("Counted on a year without an official working-day schedule yet"),
+            gettext("Provisional"),
+        )
+    return html

@@ -1,0 +1,56 @@
+"""Extension points: how the rooms above show things on the case pages without tickets importing them.
+
+The way between the apps runs one way (README, Architecture): ``sla``, ``dispatch`` or
+``warranty`` may import ``tickets``, never the reverse. So an upper app registers a panel here
+from its ``AppConfig.ready()``::
+
+    from tickets.hooks import CasePanel, register_case_panel
+
+    register_case_panel(CasePanel(name="sla", template="sla/case_panel.html", context=sla_panel_context))
+
+and the case pages render every registered panel in their facts column. ``context(request,
+ticket)`` returns the template's context (available as ``panel``), or ``None`` to show nothing.
+It runs once per page view, so it must read what it needs in a fixed number of queries (the case
+page pins its query count). Panels are for staff unless ``staff_only=False``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .models import Ticket
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    name: str
+    template: str
+    context: Callable[[HttpRequest, Ticket], dict[str, Any] | None]
+    staff_only: bool = True
+    order: int = 100  # lower first
+
+
+case_panels: list[CasePanel] = []
+
+
+def register_case_panel(panel: CasePanel) -> None:
+    """Add (or replace, by name: ``ready()`` may run twice in tests) a panel on the case pages."""
+    case_panels[:] = sorted([p for p in case_panels if p.name != panel.name] + [panel], key=lambda p: p.order)
+
+
+def case_panels_for(request: HttpRequest, ticket: Ticket) -> list[dict[str, Any]]:
+    """The panels this viewer sees on this case: ``[{"name", "template", "context"}, …]``."""
+    staff = request.user.is_staff_member
+    shown = []
+    for panel in case_panels:
+        if panel.staff_only and not staff:
+            continue
+        context = panel.context(request, ticket)
+        if context is not None:
+            shown.append({"name": panel.name, "template": panel.template, "context": context})
+    return shown
