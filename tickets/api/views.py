@@ -98,7 +98,11 @@ class TicketViewSet(
         serializer = TicketCreateInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         ticket = services.ticket_create(actor=request.user, **serializer.validated_data)
-        return self._output(ticket.pk, status.HTTP_201_CREATED)
+        # The new case already holds its related objects: answer from it rather than reading
+        # it back (its creator may always see it), which saves a wide join on the busiest write.
+        return Response(
+            TicketOutputSerializer(ticket, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
