@@ -43,6 +43,17 @@ def redis_url():
     return url
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Tests start without SLA policies: the seed migration's are product data (like the demo
+    data), and every app's tests would otherwise find clocks and SLA events on their cases."""
+    from sla.models import Calendar, SlaPolicy
+
+    with django_db_blocker.unblock():
+        SlaPolicy.objects.all().delete()  # and their targets
+        Calendar.objects.all().delete()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -33,7 +33,9 @@ def duration_short(value: dt.timedelta | float | int | None) -> str:
     if days:
         return gettext("%(d)s d %(h)s h") % {"d": days, "h": hours} if hours else gettext("%(d)s d") % {"d": days}
     if hours:
-        return gettext("%(h)s h %(m)s min") % {"h": hours, "m": minutes} if minutes else gettext("%(h)s h") % {"h": hours}
+        return (
+            gettext("%(h)s h %(m)s min") % {"h": hours, "m": minutes} if minutes else gettext("%(h)s h") % {"h": hours}
+        )
     if minutes:
         return gettext("%(m)s min") % {"m": minutes}
     return gettext("< 1 min")
