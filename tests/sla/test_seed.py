@@ -44,3 +44,15 @@ def test_seeded_policies_start_clocks_on_new_cases(db, customer):
     urgent = make_ticket(contact=customer, priority=Priority.URGENT, category=Category.DEVELOPMENT)
     kinds = dict(urgent.sla_clocks.values_list("kind", "duration"))
     assert kinds == {TargetKind.FIRST_RESPONSE: 2 * H, TargetKind.DEVELOPMENT_REPLY: dt.timedelta(days=7)}
+
+
+def test_demo_policy_gives_the_organisations_new_cases_a_two_minute_clock(db, customer):
+    from django.core.management import call_command
+
+    call_command("sla_demo_policy", organisation=customer.organisation.name)
+    call_command("sla_demo_policy", organisation=customer.organisation.name)  # idempotent
+    clock = make_ticket(contact=customer, priority=Priority.URGENT).sla_clocks.get()
+    assert clock.duration == dt.timedelta(minutes=2)
+    assert clock.warn_thresholds == [50, 75]
+    call_command("sla_demo_policy", remove=True)
+    assert not SlaPolicy.objects.exists()
