@@ -194,6 +194,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.expire_unanswered_surveys",
         "schedule": timedelta(minutes=15),
     },
+    "surveys-send-unsent": {
+        "task": "surveys.tasks.send_unsent_surveys",
+        "schedule": timedelta(minutes=5),
+    },
     # The SLA sweep: records the warnings and breaches that fell due (reads only what is due).
     "sla-check-due": {
         "task": "sla.tasks.sla_sweep",

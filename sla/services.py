@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from servicedesk.celery import enqueue
 from tickets.models import EventKind, Ticket, TicketEvent
 
 from . import clocks
@@ -30,16 +31,6 @@ DEFAULT_ESCALATION = {
 
 
 # --- queueing that never breaks a request ---------------------------------------------------
-
-
-def enqueue(task, *args) -> bool:
-    """Queue ``task``; a broker that is down is logged, not raised (the next sweep catches up)."""
-    try:
-        task.delay(*args)
-    except Exception:  # any broker/transport error: the database still holds the work
-        logger.warning("could not queue %s%r; the SLA sweep will retry", task.name, args, exc_info=True)
-        return False
-    return True
 
 
 def _queue_notifications(ids: list[int]) -> None:

@@ -35,8 +35,8 @@ class Survey(models.Model):
                 condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5), name="survey_score_1_5"
             ),
         ]
-        # The expiry sweep reads only pending surveys older than the cut-off.
-        indexes = [models.Index(fields=["outcome", "created_at"], name="survey_pending_idx")]
+        # The sweeps read only pending surveys sent before the cut-off, or not sent at all.
+        indexes = [models.Index(fields=["outcome", "sent_at"], name="survey_pending_sent_idx")]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} #{self.round}"

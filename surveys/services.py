@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from servicedesk.celery import enqueue
 from tickets.lifecycle import Action, Status
 from tickets.models import ArchiveReason, EventKind, Ticket, TicketEvent
 from tickets.services import ticket_transition
@@ -33,7 +34,7 @@ def survey_open(*, ticket: Ticket) -> Survey:
     )
     from .tasks import send_survey
 
-    transaction.on_commit(lambda: send_survey.delay(survey.pk))
+    transaction.on_commit(lambda: enqueue(send_survey, survey.pk))
     return survey
 
 
@@ -72,7 +73,7 @@ def survey_answer(*, token: str, score: int, comment: str = "") -> Survey:
         ticket_transition(ticket_id=survey.ticket_id, action=Action.REOPEN, actor=None, note=note.strip())
         from .tasks import notify_unsatisfied
 
-        transaction.on_commit(lambda: notify_unsatisfied.delay(survey.pk))
+        transaction.on_commit(lambda: enqueue(notify_unsatisfied, survey.pk))
     return survey
 
 
@@ -80,9 +81,8 @@ def survey_expire_unanswered(*, now=None) -> int:
     """Archive cases whose survey went unanswered for SURVEY_NO_ANSWER_DAYS. Returns how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.SURVEY_NO_ANSWER_DAYS)
-    due = list(
-        Survey.objects.filter(outcome=Outcome.PENDING, created_at__lt=cutoff).values_list("pk", flat=True)[:1000]
-    )
+    # Counted from sending: a survey the broker never delivered has not been ignored.
+    due = list(Survey.objects.filter(outcome=Outcome.PENDING, sent_at__lt=cutoff).values_list("pk", flat=True)[:1000])
     done = 0
     for survey_id in due:
         done += _expire_one(survey_id)
@@ -108,3 +108,13 @@ def _expire_one(survey_id: int) -> int:
         archive_reason=ArchiveReason.NO_ANSWER,
     )
     return 1
+
+
+def survey_send_unsent(*, now=None) -> int:
+    """Queue again the survey emails that never left (broker down when the case was resolved)."""
+    from .tasks import send_survey
+
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=5)
+    unsent = Survey.objects.filter(outcome=Outcome.PENDING, sent_at=None, created_at__lt=stale)
+    return sum(enqueue(send_survey, pk) for pk in unsent.values_list("pk", flat=True)[:1000])

@@ -10,14 +10,17 @@ from accounts.models import User
 from accounts.roles import Role
 
 from .models import Survey
-from .services import survey_expire_unanswered
+from .services import survey_expire_unanswered, survey_send_unsent
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_survey(survey_id: int) -> None:
     """Email the survey link to the case's contact, in their language. Idempotent."""
     survey = Survey.objects.select_related("ticket__contact").filter(pk=survey_id, sent_at__isnull=True).first()
-    if survey is None or not survey.email:
+    if survey is None:
+        return
+    if not survey.email:  # nobody to email: the link waits in the portal, and the no-answer clock runs
+        Survey.objects.filter(pk=survey.pk).update(sent_at=timezone.now())
         return
     contact = survey.ticket.contact
     with translation.override(getattr(contact, "language", "") or settings.LANGUAGE_CODE):
@@ -46,3 +49,8 @@ def notify_unsatisfied(survey_id: int) -> None:
 @shared_task
 def expire_unanswered_surveys() -> int:
     return survey_expire_unanswered()
+
+
+@shared_task
+def send_unsent_surveys() -> int:
+    return survey_send_unsent()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from accounts.roles import Role
 from customers.models import Device, Organisation
+from servicedesk.celery import enqueue
 
 from . import access
 from .lifecycle import FINAL_STATUSES, Action, Status, ensure_transition
@@ -370,7 +371,7 @@ def public_request_submit(**fields) -> PublicRequest:
     request = PublicRequest.objects.create(token=secrets.token_urlsafe(32), **fields)
     from .tasks import send_public_request_confirmation
 
-    transaction.on_commit(lambda: send_public_request_confirmation.delay(request.pk))
+    transaction.on_commit(lambda: enqueue(send_public_request_confirmation, request.pk))
     return request
 
 

@@ -143,3 +143,45 @@ def test_answer_after_staff_moved_the_case_on_is_refused(resolved):
     ticket_transition(ticket_id=resolved.pk, action=Action.ARCHIVE, actor=make_staff(Role.MANAGER))
     with pytest.raises(ValidationError):
         survey_answer(token=Survey.objects.get(ticket=resolved).token, score=5)
+
+
+def test_resolving_while_the_broker_is_down_still_works_and_the_survey_goes_out_later(
+    db, department, customer, engineer, manager, committed, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from surveys import tasks
+    from surveys.services import survey_send_unsent
+
+    ticket = make_ticket(contact=customer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.ASSIGN, actor=manager, assignee=engineer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    with monkeypatch.context() as m:
+        m.setattr(tasks.send_survey, "delay", broker_down)
+        with committed():
+            ticket_resolve(ticket_id=ticket.pk, resolution="Done.", actor=engineer)
+    ticket.refresh_from_db()
+    survey = Survey.objects.get(ticket=ticket)
+    assert ticket.status == Status.RESOLVED
+    assert survey.sent_at is None
+    assert not mail.outbox
+
+    # The sweep leaves fresh surveys alone, then queues the one that never left.
+    assert survey_send_unsent(now=timezone.now()) == 0
+    assert survey_send_unsent(now=timezone.now() + datetime.timedelta(minutes=10)) == 1
+    survey.refresh_from_db()
+    assert survey.sent_at is not None
+    assert any(survey.token in m.body for m in mail.outbox)
+
+
+def test_an_unsent_survey_is_not_expired_as_unanswered(db, department, customer, engineer, manager, settings):
+    ticket = make_ticket(contact=customer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.ASSIGN, actor=manager, assignee=engineer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
+    ticket_resolve(ticket_id=ticket.pk, resolution="Done.", actor=engineer)  # on_commit never runs here
+    assert Survey.objects.get(ticket=ticket).sent_at is None
+    assert survey_expire_unanswered(now=timezone.now() + datetime.timedelta(days=30)) == 0
