@@ -6,18 +6,19 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from customers.phones import HasPhone
+
 from .roles import STAFF_ROLES, SUPERVISOR_ROLES, Role
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
-class User(AbstractUser):
+class User(HasPhone, AbstractUser):
     """Everyone who logs in: customer contacts and the vendor's staff.
 
     A customer contact belongs to one organisation; staff have none.
     """
 
-    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     organisation = models.ForeignKey(
         "customers.Organisation",
         verbose_name=_("organisation"),

@@ -5,6 +5,8 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .phones import HasPhone
+
 # One year from delivery unless a contract says otherwise (seed plans: 产品保修期限为一年).
 DEFAULT_WARRANTY_MONTHS = 12
 
@@ -22,9 +24,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
-class Organisation(models.Model):
+class Organisation(HasPhone):
     name = models.CharField(_("name"), max_length=200, unique=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     is_key_customer = models.BooleanField(_("key customer"), default=False)

@@ -1,12 +1,9 @@
 """The hotline quick-log: one screen, keyboard first; the caller is looked up as the number is typed."""
 
-import re
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Value
-from django.db.models.functions import Replace
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from customers.models import Device, Organisation
+from customers.phones import phone_digits
 
 from ..forms import HotlineForm
 from ..models import Channel, Ticket
@@ -43,23 +41,11 @@ class CallerLookup:
 
     @property
     def searched(self) -> bool:
-        return len(_digits(self.phone)) >= MIN_DIGITS
+        return len(phone_digits(self.phone)) >= MIN_DIGITS
 
     @property
     def found(self) -> bool:
         return bool(self.contacts or self.organisations)
-
-
-def _digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone or "")
-
-
-def _phone_digits(field_name: str):
-    """The stored number without the separators people type differently (010-8888 8888, +86…)."""
-    expr = field_name
-    for sep in ("-", " ", "+", "(", ")"):
-        expr = Replace(expr, Value(sep), Value(""))
-    return expr
 
 
 def _caller_lookup(phone: str) -> CallerLookup:
@@ -69,12 +55,11 @@ def _caller_lookup(phone: str) -> CallerLookup:
     A bounded number of queries: contacts, organisations, devices, then one per organisation.
     """
     lookup = CallerLookup(phone=phone.strip())
-    digits = _digits(phone)
+    digits = phone_digits(phone)
     if len(digits) < MIN_DIGITS:
         return lookup
     lookup.contacts = list(
-        User.objects.annotate(phone_digits=_phone_digits("phone"))
-        .filter(is_active=True, organisation__isnull=False, phone_digits__startswith=digits)
+        User.objects.filter(is_active=True, organisation__isnull=False, phone_digits__startswith=digits)
         .select_related("organisation")
         .order_by("phone", "pk")[:MAX_CONTACTS]
     )
@@ -84,8 +69,7 @@ def _caller_lookup(phone: str) -> CallerLookup:
     organisations = organisations[:MAX_ORGANISATIONS]
     if len(organisations) < MAX_ORGANISATIONS:
         organisations += list(
-            Organisation.objects.annotate(phone_digits=_phone_digits("phone"))
-            .filter(phone_digits__startswith=digits)
+            Organisation.objects.filter(phone_digits__startswith=digits)
             .exclude(pk__in=[o.pk for o in organisations])
             .order_by("name")[: MAX_ORGANISATIONS - len(organisations)]
         )

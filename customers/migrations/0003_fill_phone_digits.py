@@ -1,0 +1,21 @@
+from django.db import migrations
+
+
+def fill(apps, schema_editor):
+    from customers.phones import phone_digits
+
+    model = apps.get_model("customers", "Organisation")
+    batch = []
+    for row in model.objects.exclude(phone="").only("pk", "phone").iterator(chunk_size=2000):
+        row.phone_digits = phone_digits(row.phone)
+        batch.append(row)
+        if len(batch) >= 2000:
+            model.objects.bulk_update(batch, ["phone_digits"])
+            batch = []
+    model.objects.bulk_update(batch, ["phone_digits"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("customers", "0002_add_phone_digits")]
+
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
