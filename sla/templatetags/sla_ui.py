@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 
-from ..models import ClockState, SlaClock
+from tickets.models import Priority
+
+from ..models import ClockState, SlaClock, TargetKind
 from ..selectors import time_left
 
 register = template.Library()
@@ -65,3 +67,13 @@ def clock_badges(clock: SlaClock) -> str:
             gettext("Provisional"),
         )
     return html
+
+
+@register.filter
+def target_label(kind: str) -> str:
+    return TargetKind(kind).label if kind in TargetKind.values else kind
+
+
+@register.filter
+def priority_label(priority: str) -> str:
+    return Priority(priority).label if priority in Priority.values else priority
