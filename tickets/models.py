@@ -190,6 +190,13 @@ class EventKind(models.TextChoices):
     SURVEY = "survey", _("Survey")
     UPDATED = "updated", _("Updated")
     SLA = "sla", _("Service level")
+    # Written by dispatch (engineers, remote and on-site handling, reports).
+    DISPATCH = "dispatch", _("Dispatch")
+    CHASED = "chased", _("Chased")
+    ESCALATED = "escalated", _("Escalated")
+    REMOTE = "remote", _("Remote support")
+    VISIT = "visit", _("On-site visit")
+    REPORT = "report", _("Fault-handling report")
 
 
 class TicketEvent(models.Model):
