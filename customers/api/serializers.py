@@ -1,12 +1,33 @@
 """Shapes of the registry API: organisations, contacts, products, devices."""
 
+from django.conf import settings
+from django.core.validators import EmailValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
 
 from ..models import Device, Organisation, Product, Site
+
+
+@extend_schema_field({"type": "string", "anyOf": [{"format": "email"}, {"maxLength": 0}]})
+class BlankableEmailField(serializers.CharField):
+    """An email address that may be left empty: documented as either, so "" is valid output too."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value:
+            # Checked here rather than as a field validator, which the schema would render as
+            # format: email without the blank alternative.
+            EmailValidator(message=_("Enter a valid email address."))(value)
+        return value
 
 
 class RefSerializer(serializers.Serializer):
@@ -31,6 +52,8 @@ class SiteRefSerializer(RefSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     """Input and output are the same record."""
 
+    email = BlankableEmailField(max_length=254)
+
     class Meta:
         model = Organisation
         fields = ["id", "name", "phone", "email", "address", "is_key_customer", "created_at"]
@@ -43,6 +66,8 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class ContactOutputSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
     organisation = RefSerializer(read_only=True)
+    email = BlankableEmailField(read_only=True)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, allow_blank=True, read_only=True)
 
     class Meta:
         model = User

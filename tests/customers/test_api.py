@@ -291,3 +291,15 @@ def test_agent_adds_a_product(api, agent):
     )
     assert response.status_code == 201
     assert response.json()["code"] == "DS-9000"
+
+
+def test_organisation_email_may_be_blank_but_not_malformed(db, manager):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(manager)
+    blank = api.post("/api/v1/organisations/", {"name": "Blank Mail Ltd", "email": ""}, format="json")
+    assert blank.status_code == 201, blank.content
+    bad = api.post("/api/v1/organisations/", {"name": "Bad Mail Ltd", "email": "not-an-address"}, format="json")
+    assert bad.status_code == 400
+    assert "email" in bad.json()

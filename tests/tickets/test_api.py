@@ -844,3 +844,22 @@ def test_customer_filtering_by_another_organisation_learns_nothing_about_it(api,
     assert other.json() == missing.json()
     own = api.get("/api/v1/tickets/", {"organisation": customer.organisation_id})
     assert own.status_code == 200
+
+
+def test_blank_optional_values_match_the_documented_schema(api, customer):
+    """A case without requester email or archive reason answers "", which the schema must allow."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    output = schema["components"]["schemas"]["TicketOutput"]["properties"]
+    assert {"maxLength": 0} in output["requester_email"]["anyOf"]
+    archive = output["archive_reason"]
+    refs = [item.get("$ref", "") for item in archive.get("oneOf", [])]
+    assert any(ref.endswith("/BlankEnum") for ref in refs)
+
+
+def test_unknown_api_path_answers_json_404(client, settings, db):
+    settings.DEBUG = False
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": response.json()["detail"]}

@@ -12,12 +12,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from customers.api.serializers import DeviceRefSerializer, RefSerializer
+from customers.api.serializers import BlankableEmailField, DeviceRefSerializer, RefSerializer
 from customers.models import Device, Organisation
 
 from .. import access
 from ..lifecycle import Action, allowed_actions
-from ..models import Attachment, Category, Channel, Department, Priority, Ticket, TicketEvent
+from ..models import ArchiveReason, Attachment, Category, Channel, Department, Priority, Ticket, TicketEvent
 
 # --- shared pieces --------------------------------------------------------------------
 
@@ -86,6 +86,8 @@ class TicketOutputSerializer(serializers.ModelSerializer):
     allowed_actions = serializers.SerializerMethodField(
         help_text=_("The lifecycle actions this user may take on the case now.")
     )
+    requester_email = BlankableEmailField(read_only=True)
+    archive_reason = serializers.ChoiceField(choices=ArchiveReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Ticket

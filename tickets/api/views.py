@@ -56,7 +56,11 @@ def _transition_schema(action: Action, request, summary: str):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List the cases you may see", tags=["tickets"]),
+    list=extend_schema(
+        summary="List the cases you may see",
+        tags=["tickets"],
+        responses={200: TicketOutputSerializer(many=True), 400: ERROR_400},
+    ),
     retrieve=extend_schema(summary="Read one case", responses={200: TicketOutputSerializer, 404: ERROR_404}),
     create=extend_schema(
         summary="Open a case",
