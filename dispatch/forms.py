@@ -11,6 +11,8 @@ MAX_BULK = 200
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Engineer"), queryset=User.objects.none())
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The engineer shown on the page when the form was drawn (empty: unassigned); see views.assign.
+    expected_assignee = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

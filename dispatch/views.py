@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from tickets.lifecycle import InvalidTransition
 from tickets.selectors import ticket_get_for_user, ticket_list_for_user
-from tickets.services import ticket_assign
 
 from .forms import AssignForm, BulkAssignForm
+from .services.assignment import dispatch_assign
+from .services.common import DispatchConflict
 
 
 def _supervisor_required(user) -> None:
@@ -22,6 +23,8 @@ def _supervisor_required(user) -> None:
 
 def _reason(error: Exception) -> str:
     if isinstance(error, InvalidTransition):
+        return error.message
+    if isinstance(error, DispatchConflict):
         return error.message
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
@@ -38,9 +41,19 @@ def assign(request, reference):
         messages.error(request, gettext("Choose an engineer to assign %(reference)s to.") % {"reference": reference})
         return redirect("tickets:case", reference=ticket.reference)
     engineer = form.cleaned_data["assignee"]
+    # The engineer the manager saw on the page (a hidden field), else the one read now: if another
+    # manager assigns the case meanwhile, this one is refused instead of silently overwriting.
+    expected = form.cleaned_data.get("expected_assignee")
+    expected_id = (expected or None) if "expected_assignee" in request.POST else ticket.assignee_id
     try:
-        ticket_assign(ticket_id=ticket.pk, assignee=engineer, actor=request.user, note=form.cleaned_data["note"])
-    except (InvalidTransition, PermissionDenied, ValidationError) as e:
+        dispatch_assign(
+            ticket_id=ticket.pk,
+            engineer=engineer,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            expected_assignee_id=expected_id,
+        )
+    except (InvalidTransition, PermissionDenied, ValidationError, DispatchConflict) as e:
         messages.error(request, _reason(e))
     else:
         messages.success(
@@ -71,10 +84,12 @@ def bulk_assign(request):
         if ticket is None:
             failed.append((reference, gettext("not found")))
             continue
-        # ticket_assign runs in its own transaction: one refused case does not undo the others.
+        # dispatch_assign runs in its own transaction: one refused case does not undo the others.
         try:
-            ticket_assign(ticket_id=ticket.pk, assignee=engineer, actor=request.user)
-        except (InvalidTransition, PermissionDenied, ValidationError) as e:
+            dispatch_assign(
+                ticket_id=ticket.pk, engineer=engineer, actor=request.user, expected_assignee_id=ticket.assignee_id
+            )
+        except (InvalidTransition, PermissionDenied, ValidationError, DispatchConflict) as e:
             failed.append((reference, _reason(e)))
         else:
             assigned.append(reference)

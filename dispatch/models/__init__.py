@@ -1,5 +1,16 @@
 """Dispatch's tables, one module per concern (STYLE.md: models hold fields, constraints, small properties)."""
 
+from .cases import AutoRule, CaseDispatch, DispatchMode, DispatchPolicy, Tier
 from .roster import Certification, DutyKind, DutyShift, EngineerProfile
 
-__all__ = ["Certification", "DutyKind", "DutyShift", "EngineerProfile"]
+__all__ = [
+    "AutoRule",
+    "CaseDispatch",
+    "DispatchMode",
+    "DispatchPolicy",
+    "Tier",
+    "Certification",
+    "DutyKind",
+    "DutyShift",
+    "EngineerProfile",
+]

@@ -97,3 +97,15 @@ def sla_policies(db):
         stop_event=ClockEvent.ONSITE_ARRIVED,
     )
     return {"default": default, "warranty": warranty}
+
+
+@pytest.fixture(autouse=True)
+def _on_commit_runs_at_once(request, monkeypatch):
+    """Tests run inside a transaction that never commits: run on-commit work (queueing the
+    emails and automatic dispatch, eager in tests) at once. Transactional tests commit for real."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        return
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())

@@ -1,0 +1,100 @@
+"""Pieces every dispatch service shares: locking the case, its dispatch row, timeline events, notifying."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext
+
+from accounts.models import User
+from accounts.roles import Role
+from servicedesk.celery import enqueue
+from tickets import access
+from tickets.lifecycle import FINAL_STATUSES
+from tickets.models import Ticket, TicketEvent
+
+from ..models import CaseDispatch
+
+
+class DispatchConflict(Exception):
+    """Someone else changed the case first (claimed it, assigned it): a plain refusal, nothing written."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def lock_ticket(ticket_id: int) -> Ticket:
+    """Lock the case row: every dispatch write on a case queues behind the one before it."""
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("device__product", "device__site")
+        .get(pk=ticket_id)
+    )
+
+
+def case_state(ticket: Ticket) -> CaseDispatch:
+    """The case's dispatch row, created on first use. Call with the case row locked."""
+    state, _ = CaseDispatch.objects.select_for_update().get_or_create(ticket=ticket)
+    return state
+
+
+def ensure_sees(actor: User | None, ticket: Ticket) -> None:
+    """The one access rule, for writes: a case the actor cannot see is refused like one that does not exist."""
+    if actor is not None and not access.can_see(actor, ticket):
+        raise PermissionDenied(gettext("You may not do this on this case."))
+
+
+def ensure_staff(actor: User | None, ticket: Ticket) -> None:
+    ensure_sees(actor, ticket)
+    if actor is not None and not actor.is_staff_member:
+        raise PermissionDenied(gettext("Only staff may do this."))
+
+
+def ensure_handler(actor: User | None, ticket: Ticket) -> None:
+    """The case's engineer or a supervisor (the people who work a case)."""
+    ensure_sees(actor, ticket)
+    if actor is None or actor.is_supervisor:
+        return
+    if not (actor.is_engineer and ticket.assignee_id == actor.pk):
+        raise PermissionDenied(gettext("Only the case's engineer or a manager may do this."))
+
+
+def ensure_open(ticket: Ticket, field: str = "status") -> None:
+    from django.core.exceptions import ValidationError
+
+    if ticket.status in FINAL_STATUSES:
+        raise ValidationError({field: [gettext("This case is closed.")]})
+
+
+def managers_for(ticket: Ticket) -> list[User]:
+    """Who is told about dispatch trouble: the department's managers, else every manager."""
+    managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER).distinct().order_by("pk")
+    in_department = [m for m in managers if ticket.department_id and m.department_id == ticket.department_id]
+    return in_department or list(managers)
+
+
+def record_event(
+    *,
+    ticket: Ticket,
+    kind: str,
+    actor: User | None,
+    body: str = "",
+    is_public: bool = False,
+    data: dict | None = None,
+    notify: list[User] | None = None,
+) -> TicketEvent:
+    """Put an event on the case's timeline and, after commit, email the people in ``notify``."""
+    data = dict(data or {})
+    recipients = sorted({u.pk for u in notify or [] if u is not None and u.email and u != actor})
+    if recipients:
+        data["notify"] = recipients
+    event = TicketEvent.objects.create(
+        ticket=ticket, kind=kind, actor=actor, body=body.strip(), is_public=is_public, data=data
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=event.created_at)
+    if recipients:
+        from ..tasks import send_dispatch_email
+
+        transaction.on_commit(lambda: enqueue(send_dispatch_email, event.pk))
+    return event
