@@ -20,7 +20,7 @@ messages: install  ## compile translations (pure Python: no GNU gettext needed)
 	$(VENV)/bin/pybabel -q compile -d locale -D django
 
 makemessages: install  ## refresh the .po files from the code (needs GNU gettext)
-	DEBUG=true $(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var
+	DEBUG=true $(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=bench
 
 setup: install messages
 	DEBUG=true $(PY) manage.py migrate --noinput

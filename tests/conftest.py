@@ -1,6 +1,9 @@
 import os
+from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from django.db import connection
 
 from accounts.roles import Role
@@ -9,6 +12,7 @@ from servicedesk.celery import app as celery_app
 from .factories import ContactFactory, DepartmentFactory, make_staff
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -52,6 +56,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         SlaPolicy.objects.all().delete()  # and their targets
         Calendar.objects.all().delete()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_messages():
+    """`make test` compiles the catalogs first; running pytest directly should work as well."""
+    from django.utils.translation import trans_real
+
+    compiled = False
+    for po in LOCALE_DIR.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        # Write aside and rename: with xdist, two workers may compile at the same time.
+        tmp = mo.with_name(f"django.{os.getpid()}.mo.tmp")
+        with tmp.open("wb") as f:
+            write_mo(f, catalog)
+        os.replace(tmp, mo)
+        compiled = True
+    if compiled:
+        # Catalogs loaded before the compile would otherwise stay empty in this process.
+        trans_real._translations = {}
+        trans_real._default = None
 
 
 @pytest.fixture(autouse=True)

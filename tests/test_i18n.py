@@ -2,11 +2,9 @@
 the switcher on every page, and each user's saved preference; every string is translated."""
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.urls import reverse
@@ -19,30 +17,6 @@ from .factories import make_ticket
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 ZH_PO = LOCALE_DIR / "zh_Hans" / "LC_MESSAGES" / "django.po"
 CHINESE_NAME = "简体中文"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_messages():
-    """`make test` compiles the catalogs first; running pytest directly should work as well."""
-    from django.utils.translation import trans_real
-
-    compiled = False
-    for po in LOCALE_DIR.glob("*/LC_MESSAGES/django.po"):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            continue
-        with po.open("rb") as f:
-            catalog = read_po(f)
-        # Write aside and rename: with xdist, two workers may compile at the same time.
-        tmp = mo.with_name(f"django.{os.getpid()}.mo.tmp")
-        with tmp.open("wb") as f:
-            write_mo(f, catalog)
-        os.replace(tmp, mo)
-        compiled = True
-    if compiled:
-        # Catalogs loaded before the compile would otherwise stay empty in this process.
-        trans_real._translations = {}
-        trans_real._default = None
 
 
 def _read_zh_catalog():
