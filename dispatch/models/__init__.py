@@ -1,6 +1,6 @@
 """Dispatch's tables, one module per concern (STYLE.md: models hold fields, constraints, small properties)."""
 
-from .cases import AutoRule, CaseDispatch, DispatchMode, DispatchPolicy, Tier
+from .cases import AutoRule, CaseDispatch, DispatchMode, DispatchPolicy, Escalation, Tier
 from .roster import Certification, DutyKind, DutyShift, EngineerProfile
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "CaseDispatch",
     "DispatchMode",
     "DispatchPolicy",
+    "Escalation",
     "Tier",
     "Certification",
     "DutyKind",

@@ -96,3 +96,39 @@ class CaseDispatch(models.Model):
 
     def __str__(self) -> str:
         return str(self.ticket_id)
+
+
+class Escalation(models.Model):
+    """One step up the tiers: who, why, when; and, for specialists, when the solution was given."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("case"), on_delete=models.CASCADE, related_name="escalations"
+    )
+    from_tier = models.PositiveSmallIntegerField(_("from"), choices=Tier.choices)
+    to_tier = models.PositiveSmallIntegerField(_("to"), choices=Tier.choices)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("escalated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("escalated at"), auto_now_add=True)
+    solution = models.TextField(_("solution"), blank=True)
+    solution_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("solution by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    solution_given_at = models.DateTimeField(_("solution given at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(to_tier__gt=models.F("from_tier")), name="escalation_goes_up")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.get_from_tier_display()} → {self.get_to_tier_display()}"
