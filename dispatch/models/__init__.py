@@ -1,9 +1,25 @@
 """Dispatch's tables, one module per concern (STYLE.md: models hold fields, constraints, small properties)."""
 
 from .cases import AutoRule, CaseDispatch, DispatchMode, DispatchPolicy, Escalation, Tier
+from .remote import (
+    ApprovalChannel,
+    CommandLog,
+    ImmutableError,
+    PlanStatus,
+    RemoteSession,
+    SessionStatus,
+    SolutionPlan,
+)
 from .roster import Certification, DutyKind, DutyShift, EngineerProfile
 
 __all__ = [
+    "ApprovalChannel",
+    "CommandLog",
+    "ImmutableError",
+    "PlanStatus",
+    "RemoteSession",
+    "SessionStatus",
+    "SolutionPlan",
     "AutoRule",
     "CaseDispatch",
     "DispatchMode",
