@@ -60,6 +60,11 @@ def clock_badges(clock: SlaClock) -> str:
     html = format_html('<span class="badge {}">{}</span>', _BADGES.get(clock.state, ""), clock.get_state_display())
     if clock.is_open and clock.breached_at:
         html += format_html(' <span class="badge text-bg-danger">{}</span>', pgettext("SLA clock", "Breached"))
+    elif clock.is_open and clock.warning_level:
+        html += format_html(
+            ' <span class="badge text-bg-warning">{}</span>',
+            gettext("Warning: %(level)s%% used") % {"level": clock.warning_level},
+        )
     if clock.provisional:
         html += format_html(
             ' <span class="badge text-bg-light border" title="{}">{}</span>',

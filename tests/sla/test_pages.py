@@ -206,6 +206,11 @@ def notified(policies, customer, manager, clock_at):
     return tickets
 
 
+def test_a_warned_clock_shows_its_warning_on_the_dashboard(client, manager, notified):
+    text = page(client, manager, reverse("sla:dashboard")).text
+    assert text.count("Warning: 75% used") == 3
+
+
 def test_notifications_page_lists_the_users_notifications(client, manager, notified, project_manager):
     text = page(client, manager, reverse("sla:notifications")).text
     assert all(t.reference in text for t in notified)
