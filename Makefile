@@ -27,7 +27,8 @@ setup: install messages
 	DEBUG=true $(PY) manage.py demo_data
 
 run: setup  ## web on http://127.0.0.1:8000 + Celery worker + beat; Ctrl-C stops all
-	DEBUG=$${DEBUG:-true} $(VENV)/bin/honcho start -f Procfile.dev
+	# Ctrl-C ends honcho with 130: that is how the app is meant to stop, not a failure.
+	DEBUG=$${DEBUG:-true} $(VENV)/bin/honcho start -f Procfile.dev || [ $$? -eq 130 ]
 
 test: install messages  ## the whole suite (SQLite by default; DATABASE_URL/REDIS_URL for the real ones)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -178,7 +178,7 @@ if REDIS_URL:
 else:
     for sub in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"  # a host, only so kombu does not warn about its absence
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
@@ -205,6 +205,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=60)),
     },
 }
+CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"  # printed output (the console email backend) is not a warning
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
@@ -244,6 +245,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI would otherwise load a badge from validator.swagger.io on any non-localhost address.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # The docs page loads its assets from drf-spectacular-sidecar, never a CDN (intranet deployments).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

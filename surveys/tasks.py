@@ -9,14 +9,18 @@ from django.utils.translation import gettext
 from accounts.models import User
 from accounts.roles import Role
 
-from .models import Survey
+from .models import Outcome, Survey
 from .services import survey_expire_unanswered, survey_send_unsent
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_survey(survey_id: int) -> None:
     """Email the survey link to the case's contact, in their language. Idempotent."""
-    survey = Survey.objects.select_related("ticket__contact").filter(pk=survey_id, sent_at__isnull=True).first()
+    survey = (
+        Survey.objects.select_related("ticket__contact")
+        .filter(pk=survey_id, sent_at__isnull=True, outcome=Outcome.PENDING)
+        .first()
+    )
     if survey is None:
         return
     if not survey.email:  # nobody to email: the link waits in the portal, and the no-answer clock runs

@@ -94,3 +94,9 @@ def test_docs_page_answers_and_loads_nothing_from_the_internet(client, db):
     for asset in assets:
         # Served from an installed package by the app itself.
         assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_docs_page_turns_off_the_online_spec_validator(client, db):
+    # Swagger UI otherwise fetches a badge from validator.swagger.io on any non-localhost address.
+    html = client.get("/api/docs/").content.decode()
+    assert '"validatorUrl": null' in html

@@ -185,3 +185,15 @@ def test_an_unsent_survey_is_not_expired_as_unanswered(db, department, customer,
     ticket_resolve(ticket_id=ticket.pk, resolution="Done.", actor=engineer)  # on_commit never runs here
     assert Survey.objects.get(ticket=ticket).sent_at is None
     assert survey_expire_unanswered(now=timezone.now() + datetime.timedelta(days=30)) == 0
+
+
+def test_a_survey_answered_before_its_email_left_is_not_emailed(resolved):
+    """E.g. answered in the portal while the queue was backed up: the email would only confuse."""
+    from surveys.tasks import send_survey
+
+    survey = Survey.objects.get(ticket=resolved)
+    Survey.objects.filter(pk=survey.pk).update(sent_at=None)
+    survey_answer(token=survey.token, score=5)
+    mail.outbox.clear()
+    send_survey(survey.pk)
+    assert not mail.outbox

@@ -233,7 +233,8 @@ class Command(BaseCommand):
         ticket_assign(ticket_id=t.pk, assignee=staff["engineer"], actor=manager)
         step(t, Action.START, staff["engineer"])
         ticket_resolve(ticket_id=t.pk, resolution="报告已发送至联系人邮箱。", actor=staff["engineer"])
-        Survey.objects.filter(ticket=t).update(created_at=timezone.now() - datetime.timedelta(days=30))
+        month_ago = timezone.now() - datetime.timedelta(days=30)
+        Survey.objects.filter(ticket=t).update(created_at=month_ago, sent_at=month_ago)
         survey_expire_unanswered()
         # cancelled
         t = new("customer-b", "误报：打印机无法打印", "打印机不是贵司设备，撤回。", category=Category.CONSULTATION)
