@@ -1,6 +1,16 @@
 """Dispatch's tables, one module per concern (STYLE.md: models hold fields, constraints, small properties)."""
 
 from .cases import AutoRule, CaseDispatch, DispatchMode, DispatchPolicy, Escalation, Tier
+from .onsite import (
+    ACTIVE_VISIT_STATUSES,
+    MajorOperation,
+    OperationKind,
+    PartLine,
+    ServiceApplication,
+    SignedVia,
+    Visit,
+    VisitStatus,
+)
 from .remote import (
     ApprovalChannel,
     CommandLog,
@@ -13,6 +23,14 @@ from .remote import (
 from .roster import Certification, DutyKind, DutyShift, EngineerProfile
 
 __all__ = [
+    "ACTIVE_VISIT_STATUSES",
+    "MajorOperation",
+    "OperationKind",
+    "PartLine",
+    "ServiceApplication",
+    "SignedVia",
+    "Visit",
+    "VisitStatus",
     "ApprovalChannel",
     "CommandLog",
     "ImmutableError",
