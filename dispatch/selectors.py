@@ -57,3 +57,43 @@ def engineer_profiles_by_user(engineers: list[User]) -> dict[int, EngineerProfil
 
 def active_engineers() -> list[User]:
     return list(engineer_list().distinct())
+
+
+# --- the fault database ---------------------------------------------------------------
+
+FAULT_DATABASE_STATUSES = ("resolved", "archived")
+
+
+def fault_report_search(
+    user: User,
+    *,
+    q: str = "",
+    product_id: int | None = None,
+    product_line: str = "",
+    symptom: str = "",
+    cause: str = "",
+) -> QuerySet:
+    """Reports of resolved (or archived) cases the user may see: the fault database.
+
+    ``q`` searches symptom, cause and what was done; ``symptom``/``cause`` search their own field.
+    """
+    from django.db.models import Q
+
+    from tickets.access import tickets_visible_to
+
+    from .models import FaultReport
+
+    qs = FaultReport.objects.filter(
+        ticket__in=tickets_visible_to(user).filter(status__in=FAULT_DATABASE_STATUSES).values("pk")
+    ).select_related("ticket", "product")
+    if product_id:
+        qs = qs.filter(product_id=product_id)
+    if product_line:
+        qs = qs.filter(product__product_line__iexact=product_line)
+    if symptom:
+        qs = qs.filter(symptom__icontains=symptom)
+    if cause:
+        qs = qs.filter(cause__icontains=cause)
+    if q:
+        qs = qs.filter(Q(symptom__icontains=q) | Q(cause__icontains=q) | Q(actions_taken__icontains=q))
+    return qs.order_by("-created_at", "-id")

@@ -20,9 +20,11 @@ from .remote import (
     SessionStatus,
     SolutionPlan,
 )
+from .reports import FaultReport
 from .roster import Certification, DutyKind, DutyShift, EngineerProfile
 
 __all__ = [
+    "FaultReport",
     "ACTIVE_VISIT_STATUSES",
     "MajorOperation",
     "OperationKind",
