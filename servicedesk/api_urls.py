@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import AnonRateThrottle
 
 from customers.api.views import ContactViewSet, DeviceViewSet, OrganisationViewSet, ProductViewSet
+from dispatch.api.urls import ROUTES as DISPATCH_ROUTES
 from surveys.api.views import SurveyViewSet
 from tickets.api.views import TicketViewSet
 
@@ -24,6 +25,8 @@ router.register("contacts", ContactViewSet, basename="contact")
 router.register("products", ProductViewSet, basename="product")
 router.register("devices", DeviceViewSet, basename="device")
 router.register("surveys", SurveyViewSet, basename="survey")
+for prefix, viewset, basename in DISPATCH_ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
 app_name = "api"
 urlpatterns = [
