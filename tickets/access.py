@@ -63,8 +63,8 @@ def can_perform(user, ticket: Ticket, action: Action) -> bool:
         return True
     is_assignee = ticket.assignee_id is not None and ticket.assignee_id == user.pk
     match action:
-        case Action.START | Action.WAIT | Action.RESOLVE:
-            return is_assignee
+        case Action.START | Action.WAIT | Action.RESOLVE | Action.UNASSIGN:
+            return is_assignee  # an engineer hands back (declines) only what was given to them
         case Action.RESUME:
             return is_assignee or _is_customer_of(user, ticket)
         case Action.CANCEL:

@@ -4,6 +4,7 @@ Every caller (pages, API, tasks, admin) changes a case's status through
 ``tickets.services.ticket_transition``, which calls ``ensure_transition`` below.
 
     new → assigned → in progress ⇄ waiting for customer → resolved → archived
+    assigned → new (declined, or not accepted in time: back to the queue)
                                                   resolved → reopened → in progress
     (new, assigned, in progress, waiting, reopened) → cancelled
 """
@@ -32,6 +33,7 @@ FINAL_STATUSES = frozenset({Status.ARCHIVED, Status.CANCELLED})
 
 class Action(models.TextChoices):
     ASSIGN = "assign", _("Assign")
+    UNASSIGN = "unassign", _("Return to the queue")
     START = "start", _("Accept and start")
     WAIT = "wait", _("Ask the customer")
     RESUME = "resume", _("Resume")
@@ -53,6 +55,7 @@ TRANSITIONS: dict[Action, Transition] = {
         frozenset({Status.NEW, Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING, Status.REOPENED}),
         Status.ASSIGNED,
     ),
+    Action.UNASSIGN: Transition(frozenset({Status.ASSIGNED}), Status.NEW),
     Action.START: Transition(frozenset({Status.ASSIGNED, Status.REOPENED}), Status.IN_PROGRESS),
     Action.WAIT: Transition(frozenset({Status.IN_PROGRESS}), Status.WAITING),
     Action.RESUME: Transition(frozenset({Status.WAITING}), Status.IN_PROGRESS),
@@ -79,8 +82,14 @@ class InvalidTransition(Exception):
         }
 
 
+# Taken only inside another flow, never offered as a button of its own: an engineer declines
+# (with a reason, and the dispatch bookkeeping) through dispatch, which then unassigns.
+FLOW_ONLY_ACTIONS = frozenset({Action.UNASSIGN})
+
+
 def allowed_actions(status: str) -> list[Action]:
-    return [action for action, t in TRANSITIONS.items() if status in t.sources]
+    """The actions a case in ``status`` offers (those the lifecycle allows, less flow-only ones)."""
+    return [action for action, t in TRANSITIONS.items() if status in t.sources and action not in FLOW_ONLY_ACTIONS]
 
 
 def ensure_transition(status: str, action: Action) -> Status:

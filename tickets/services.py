@@ -223,6 +223,10 @@ def ticket_transition(
         ticket.assignee, ticket.assigned_at = assignee, now
         changed += ["assignee", "assigned_at"]
         data = {"assignee": assignee.pk, "assignee_name": str(assignee)}
+    elif action == Action.UNASSIGN:
+        data = {"engineer": ticket.assignee_id, "engineer_name": str(ticket.assignee) if ticket.assignee_id else ""}
+        ticket.assignee, ticket.assigned_at = None, None
+        changed += ["assignee", "assigned_at"]
     elif action == Action.START:
         ticket.started_at = now
         changed.append("started_at")

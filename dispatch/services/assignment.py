@@ -392,16 +392,11 @@ def assignment_accept(*, ticket_id: int, engineer: User, note: str = "") -> Tick
 
 
 def _return_to_queue(*, ticket: Ticket, engineer: User, actor: User | None, reason: str, action: str) -> None:
-    """Put an assigned, not yet accepted case back where it came from: unassigned and new.
-
-    The lifecycle has no "unassign" action (ASSIGNED → NEW), so this is the one place that writes
-    it, on the locked row, with the status change on the timeline like any transition.
-    """
+    """Put an assigned, not yet accepted case back where it came from: unassigned and new,
+    through the lifecycle's UNASSIGN (which writes the status change on the timeline)."""
     policy = policy_for(ticket)
-    Ticket.objects.filter(pk=ticket.pk).update(
-        status=Status.NEW, assignee=None, assigned_at=None, updated_at=timezone.now()
-    )
-    ticket.status, ticket.assignee, ticket.assigned_at = Status.NEW, None, None
+    returned = ticket_transition(ticket_id=ticket.pk, action=Action.UNASSIGN, actor=actor, note=reason, is_public=False)
+    ticket.status, ticket.assignee, ticket.assigned_at = returned.status, None, None
     state = case_state(ticket)
     state.awaiting, state.accept_due_at = None, None
     state.passed_over = sorted({*state.passed_over, engineer.pk})
@@ -420,8 +415,6 @@ def _return_to_queue(*, ticket: Ticket, engineer: User, actor: User | None, reas
             "action": action,
             "engineer": engineer.pk,
             "engineer_name": str(engineer),
-            "from_status": Status.ASSIGNED,
-            "to_status": Status.NEW,
             "where": where,
         },
         notify=managers_for(ticket),

@@ -13,6 +13,7 @@ from tickets.services import ticket_transition
 # test holds the code to the spec: action -> {from status: to status}.
 EXPECTED = {
     Action.ASSIGN: {s: Status.ASSIGNED for s in ("new", "assigned", "in_progress", "waiting", "reopened")},
+    Action.UNASSIGN: {"assigned": Status.NEW},
     Action.START: {"assigned": Status.IN_PROGRESS, "reopened": Status.IN_PROGRESS},
     Action.WAIT: {"in_progress": Status.WAITING},
     Action.RESUME: {"waiting": Status.IN_PROGRESS},
