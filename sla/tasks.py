@@ -35,6 +35,18 @@ def sla_send_notification(notification_id: int) -> None:
         raise
 
 
+@shared_task
+def sla_send_notifications(notification_ids: list[int]) -> None:
+    """Email a batch of outbox rows; one that fails for a transient reason goes on alone, with retries."""
+    from .services import enqueue
+
+    for pk in notification_ids:
+        try:
+            sla_send_notification(pk)
+        except OSError:
+            enqueue(sla_send_notification, pk)
+
+
 def notification_subject(note: Notification) -> str:
     values = {"reference": note.ticket.reference, "target": note.clock.get_kind_display() if note.clock else ""}
     if note.kind == NotificationKind.BREACH:
