@@ -848,9 +848,8 @@ def test_customer_filtering_by_another_organisation_learns_nothing_about_it(api,
 
 def test_blank_optional_values_match_the_documented_schema(api, customer):
     """A case without requester email or archive reason answers "", which the schema must allow."""
-    from drf_spectacular.generators import SchemaGenerator
-
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    login(api, customer)
+    schema = api.get("/api/schema/", {"format": "json"}).json()
     output = schema["components"]["schemas"]["TicketOutput"]["properties"]
     assert {"maxLength": 0} in output["requester_email"]["anyOf"]
     archive = output["archive_reason"]
