@@ -7,4 +7,11 @@ class DispatchConfig(AppConfig):
     verbose_name = _("Dispatch")
 
     def ready(self) -> None:
+        from tickets.hooks import register_case_panel, register_page_panel
+
         from . import receivers  # noqa: F401
+        from .panels import ON_DUTY_PANEL, PORTAL_PANEL, STAFF_PANEL
+
+        register_case_panel(STAFF_PANEL)
+        register_case_panel(PORTAL_PANEL)
+        register_page_panel(ON_DUTY_PANEL)

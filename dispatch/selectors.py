@@ -97,3 +97,81 @@ def fault_report_search(
     if q:
         qs = qs.filter(Q(symptom__icontains=q) | Q(cause__icontains=q) | Q(actions_taken__icontains=q))
     return qs.order_by("-created_at", "-id")
+
+
+# --- what the pages show about one case ------------------------------------------------
+
+
+def device_history(ticket) -> dict:
+    """The device's history before a visit, in four queries: its other cases (patch and upgrade cases
+    among them), visits and parts. Empty when the case has no device."""
+    from tickets.models import Category, Ticket
+
+    from .models import PartLine, Visit
+
+    if not ticket.device_id:
+        return {"cases": [], "patches": [], "visits": [], "parts": []}
+    others = Ticket.objects.filter(device_id=ticket.device_id).exclude(pk=ticket.pk)
+    cases = list(others.select_related("assignee", "fault_report").order_by("-created_at")[:20])
+    return {
+        "cases": [c for c in cases if c.category != Category.PATCH],
+        "patches": [c for c in cases if c.category == Category.PATCH],
+        "visits": list(
+            Visit.objects.filter(ticket__device_id=ticket.device_id)
+            .exclude(ticket=ticket)
+            .select_related("engineer", "ticket")
+            .order_by("-decided_at")[:20]
+        ),
+        "parts": list(
+            PartLine.objects.filter(ticket__device_id=ticket.device_id)
+            .select_related("ticket")
+            .order_by("-created_at")[:50]
+        ),
+    }
+
+
+def case_handling(ticket) -> dict:
+    """Everything dispatch keeps on one case, for the case page panels: a fixed number of queries."""
+    from .models import CaseDispatch, CommandLog, Escalation, FaultReport, RemoteSession, SolutionPlan, Visit
+
+    return {
+        "state": CaseDispatch.objects.filter(ticket=ticket).select_related("awaiting").first(),
+        "sessions": list(RemoteSession.objects.filter(ticket=ticket).order_by("-created_at", "-id")),
+        "plans": list(SolutionPlan.objects.filter(ticket=ticket)),
+        "logs": list(CommandLog.objects.filter(ticket=ticket)),
+        "visits": list(
+            Visit.objects.filter(ticket=ticket).select_related("engineer", "application").prefetch_related("operations")
+        ),
+        "escalations": list(Escalation.objects.filter(ticket=ticket).select_related("escalated_by")),
+        "report": FaultReport.objects.filter(ticket=ticket).first(),
+    }
+
+
+def visit_get_for_user(user: User, pk: int):
+    """A visit on a case the user may see (404 otherwise), with its case, device, site and contact joined."""
+    from django.shortcuts import get_object_or_404
+
+    from tickets.access import tickets_visible_to
+
+    from .models import Visit
+
+    return get_object_or_404(
+        Visit.objects.filter(ticket__in=tickets_visible_to(user).values("pk")).select_related(
+            "engineer", "ticket__device__product", "ticket__device__site", "ticket__contact", "ticket__organisation"
+        ),
+        pk=pk,
+    )
+
+
+def case_object_for_user(user: User, model, pk: int, ticket_path: str = "ticket"):
+    """A session, plan, log or operation on a case the user may see; 404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    from tickets.access import tickets_visible_to
+
+    return get_object_or_404(
+        model.objects.filter(**{f"{ticket_path}__in": tickets_visible_to(user).values("pk")}).select_related(
+            ticket_path
+        ),
+        pk=pk,
+    )

@@ -12,6 +12,13 @@ and the case pages render every registered panel in their facts column. ``contex
 ticket)`` returns the template's context (available as ``panel``), or ``None`` to show nothing.
 It runs once per page view, so it must read what it needs in a fixed number of queries (the case
 page pins its query count). Panels are for staff unless ``staff_only=False``.
+
+Pages that are not about one case (the hotline) take page panels the same way, by page name::
+
+    register_page_panel(PagePanel(name="on-duty", page="hotline", template="…", context=on_duty_context))
+
+``context(request)`` returns the template's context or ``None``; the page renders each with
+``{% for panel in panels %}{% include panel.template with panel=panel.context %}{% endfor %}``.
 """
 
 from __future__ import annotations
@@ -51,6 +58,34 @@ def case_panels_for(request: HttpRequest, ticket: Ticket) -> list[dict[str, Any]
         if panel.staff_only and not staff:
             continue
         context = panel.context(request, ticket)
+        if context is not None:
+            shown.append({"name": panel.name, "template": panel.template, "context": context})
+    return shown
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    name: str
+    page: str  # which page shows it: "hotline"
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+    order: int = 100
+
+
+page_panels: list[PagePanel] = []
+
+
+def register_page_panel(panel: PagePanel) -> None:
+    """Add (or replace, by name) a panel on a page that is not about one case."""
+    page_panels[:] = sorted([p for p in page_panels if p.name != panel.name] + [panel], key=lambda p: p.order)
+
+
+def page_panels_for(request: HttpRequest, page: str) -> list[dict[str, Any]]:
+    shown = []
+    for panel in page_panels:
+        if panel.page != page:
+            continue
+        context = panel.context(request)
         if context is not None:
             shown.append({"name": panel.name, "template": panel.template, "context": context})
     return shown

@@ -541,7 +541,10 @@ def test_case_page_query_count_does_not_grow_with_the_timeline(
     client.force_login(manager)
     # 1 session, 2 user, 3 groups (roles), 4 the case with its joins, 5 timeline events with actors,
     # 6 their files, 7 engineers (assign select), 8 the organisation's devices, 9 departments (edit form),
-    # 10 the SLA clocks (the sla app's case panel, through tickets.hooks).
-    with django_assert_num_queries(10):
+    # 10 the SLA clocks (the sla app's case panel, through tickets.hooks);
+    # the dispatch panel: 11 dispatch state, 12 remote sessions, 13 plans, 14 command logs, 15 visits,
+    # 16 escalations, 17 the report, then the suggestions: 18 engineers, 19 profiles, 20 loads,
+    # 21 duty now, 22 contracts, 23 passed over; 24 engineers for the visit form's select.
+    with django_assert_num_queries(24):
         response = client.get(reverse("tickets:case", args=[ticket.reference]))
     assert response.text.count("/attachments/") == 15

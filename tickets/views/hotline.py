@@ -15,6 +15,7 @@ from customers.models import Device, Organisation
 from customers.phones import phone_digits
 
 from ..forms import HotlineForm
+from ..hooks import page_panels_for
 from ..models import Channel, Ticket
 from ..selectors import ticket_list_open_for_organisation
 from ..services import ticket_create
@@ -139,7 +140,7 @@ def hotline(request):
     return render(
         request,
         "tickets/hotline/page.html",
-        {"form": form, "lookup": lookup, "selected": _selected(form)},
+        {"form": form, "lookup": lookup, "selected": _selected(form), "panels": page_panels_for(request, "hotline")},
     )
 
 

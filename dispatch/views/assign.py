@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from tickets.lifecycle import InvalidTransition
 from tickets.selectors import ticket_get_for_user, ticket_list_for_user
 
-from .forms import AssignForm, BulkAssignForm
-from .services.assignment import dispatch_assign
-from .services.common import DispatchConflict
+from ..forms import AssignForm, BulkAssignForm
+from ..services.assignment import dispatch_assign
+from ..services.common import DispatchConflict
 
 
 def _supervisor_required(user) -> None:
