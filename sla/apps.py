@@ -9,9 +9,10 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
-        from tickets.hooks import register_case_panel
+        from tickets.hooks import register_case_panel, register_queue_column
 
         from . import receivers  # noqa: F401
-        from .panels import SLA_PANEL
+        from .panels import SLA_PANEL, SLA_QUEUE_COLUMN
 
         register_case_panel(SLA_PANEL)
+        register_queue_column(SLA_QUEUE_COLUMN)

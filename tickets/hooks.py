@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from .models import Ticket
@@ -89,3 +90,35 @@ def page_panels_for(request: HttpRequest, page: str) -> list[dict[str, Any]]:
         if context is not None:
             shown.append({"name": panel.name, "template": panel.template, "context": context})
     return shown
+
+
+# --- queue columns ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueColumn:
+    """A column an upper app adds to the staff queue (the SLA's time left, say).
+
+    ``annotate(queryset)`` adds what the cell needs to every row *inside the queue's one query*
+    (annotations, subqueries), so the page's query count does not grow; ``template`` renders one
+    cell with ``ticket`` in its context.
+    """
+
+    name: str
+    header: str
+    annotate: Callable[[QuerySet], QuerySet]
+    template: str
+    order: int = 100
+
+
+queue_columns: list[QueueColumn] = []
+
+
+def register_queue_column(column: QueueColumn) -> None:
+    queue_columns[:] = sorted([c for c in queue_columns if c.name != column.name] + [column], key=lambda c: c.order)
+
+
+def annotate_for_queue(queryset: QuerySet) -> QuerySet:
+    for column in queue_columns:
+        queryset = column.annotate(queryset)
+    return queryset

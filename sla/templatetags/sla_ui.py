@@ -82,3 +82,22 @@ def target_label(kind: str) -> str:
 @register.filter
 def priority_label(priority: str) -> str:
     return Priority(priority).label if priority in Priority.values else priority
+
+
+@register.simple_tag
+def queue_time_left(ticket) -> str:
+    """The queue cell: time left on the case's most pressing open clock (annotated by the queue)."""
+    deadline = getattr(ticket, "sla_deadline", None)
+    if deadline is None:
+        return ""
+    left = deadline - (ticket.sla_paused_at or timezone.now())
+    label = target_label(ticket.sla_kind)
+    if left.total_seconds() < 0:
+        css, text = "text-danger fw-semibold", gettext("overdue by %(duration)s") % {"duration": duration_short(left)}
+    else:
+        css, text = ("text-warning-emphasis" if left.total_seconds() < 3600 else ""), duration_short(left)
+    if ticket.sla_paused_at:
+        css, text = "text-body-secondary", gettext("%(duration)s (paused)") % {"duration": duration_short(left)}
+    return format_html(
+        '<span class="{}" title="{}"><time datetime="{}">{}</time></span>', css, label, deadline.isoformat(), text
+    )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ..access import can_comment, can_edit, can_perform
 from ..filters import SORTS, TicketFilter
 from ..forms import CaseEditForm, CommentForm, StaffCaseForm, TransitionForm
-from ..hooks import case_panels_for
+from ..hooks import annotate_for_queue, case_panels_for, queue_columns
 from ..lifecycle import FINAL_STATUSES, Action, InvalidTransition, allowed_actions
 from ..models import Department
 from ..selectors import engineer_list, ticket_get_for_user, ticket_list_for_user, ticket_timeline
@@ -46,7 +46,7 @@ def queue(request):
         page_size = PAGE_SIZES[0]
     if page_size not in PAGE_SIZES:
         page_size = PAGE_SIZES[0]
-    rows, page, has_next = page_without_count(tickets, request, size=page_size)
+    rows, page, has_next = page_without_count(annotate_for_queue(tickets), request, size=page_size)
     return render(
         request,
         "tickets/staff/queue.html",
@@ -60,6 +60,7 @@ def queue(request):
             "sort": request.GET.get("o", ""),
             "departments": Department.objects.all(),
             "engineers": engineer_list() if user.is_supervisor else (),
+            "extra_columns": queue_columns,
         },
     )
 
