@@ -203,7 +203,7 @@ class SlaTarget(models.Model):
         _("paused while"), default=default_pause_statuses, blank=True, help_text=_('Case statuses, e.g. ["waiting"].')
     )
     warn_thresholds = models.JSONField(
-        _("warn at (% elapsed)"), default=default_thresholds, blank=True, help_text=_("e.g. [75, 90]")
+        _("warning thresholds (percent of the time used)"), default=default_thresholds, blank=True, help_text=_("e.g. [75, 90]")
     )
 
     class Meta:
@@ -266,7 +266,7 @@ class SlaClock(models.Model):
     calendar = models.ForeignKey(Calendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="+")
     stop_event = models.CharField(_("stops at"), max_length=30, choices=ClockEvent.choices)
     pause_statuses = models.JSONField(_("paused while"), default=list)
-    warn_thresholds = models.JSONField(_("warn at (% elapsed)"), default=list)
+    warn_thresholds = models.JSONField(_("warning thresholds (percent of the time used)"), default=list)
 
     state = models.CharField(_("state"), max_length=20, choices=ClockState.choices, default=ClockState.RUNNING)
     started_at = models.DateTimeField(_("started at"))
