@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.expire_unanswered_surveys",
         "schedule": timedelta(minutes=15),
     },
+    "tickets-purge-kept-uploads": {
+        "task": "tickets.tasks.purge_kept_uploads",
+        "schedule": timedelta(hours=1),
+    },
     "surveys-send-unsent": {
         "task": "surveys.tasks.send_unsent_surveys",
         "schedule": timedelta(minutes=5),

@@ -7,12 +7,14 @@ who mistyped one field never has to pick their files again.
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -42,6 +44,7 @@ class MultipleFileField(forms.FileField):
 
 _KEPT_SALT = "tickets.forms.kept-upload"
 _KEPT_MAX_AGE = 24 * 60 * 60  # a form left open overnight still submits
+KEPT_DIR = "kept-uploads"
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class AttachmentsForm(forms.Form):
             return
         for upload in self.good_uploads:
             name = validate_upload(upload)
-            path = default_storage.save(f"kept-uploads/{secrets.token_hex(8)}/{name}", upload)
+            path = default_storage.save(f"{KEPT_DIR}/{secrets.token_hex(8)}/{name}", upload)
             token = signing.dumps({"p": path, "n": name, "s": upload.size, "u": self.owner.pk}, salt=_KEPT_SALT)
             self.kept_files.append(KeptFile(token=token, path=path, name=name, size=upload.size))
         self.good_uploads = []
@@ -324,3 +327,20 @@ class CaseEditForm(forms.Form):
         self.fields["device"].queryset = Device.objects.filter(organisation_id=ticket.organisation_id).select_related(
             "product"
         )
+
+
+def kept_uploads_purge(*, older_than: timedelta = timedelta(seconds=_KEPT_MAX_AGE)) -> int:
+    """Delete files held for forms that were never submitted again (their links have expired)."""
+    cutoff = timezone.now() - older_than
+    removed = 0
+    if not default_storage.exists(KEPT_DIR):
+        return 0
+    folders, _ = default_storage.listdir(KEPT_DIR)
+    for folder in folders:
+        _, names = default_storage.listdir(f"{KEPT_DIR}/{folder}")
+        for name in names:
+            path = f"{KEPT_DIR}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed

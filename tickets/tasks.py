@@ -16,3 +16,10 @@ def send_public_request_confirmation(public_request_id: int) -> None:
     link = settings.SITE_URL + reverse("tickets:public-confirm", args=[request.token])
     body = render_to_string("tickets/email/public_confirm.txt", {"request": request, "link": link})
     send_mail(gettext("Confirm your service request"), body, None, [request.email])
+
+
+@shared_task
+def purge_kept_uploads() -> int:
+    from .forms import kept_uploads_purge
+
+    return kept_uploads_purge()

@@ -327,3 +327,23 @@ def test_closed_case_has_no_reply_form(client, customer):
     response = client.get(reverse("tickets:portal-case", args=[ticket.reference]))
     assert response.context["form"] is None
     assert "This case is closed" in response.text
+
+
+def test_files_held_for_an_abandoned_form_are_purged_after_a_day(db, settings):
+    import os
+    import time
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from tickets.forms import KEPT_DIR
+    from tickets.tasks import purge_kept_uploads
+
+    old = default_storage.save(f"{KEPT_DIR}/abc/old.pdf", ContentFile(b"%PDF-1.4"))
+    fresh = default_storage.save(f"{KEPT_DIR}/def/fresh.pdf", ContentFile(b"%PDF-1.4"))
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(default_storage.path(old), (two_days_ago, two_days_ago))
+
+    assert purge_kept_uploads() == 1
+    assert not default_storage.exists(old)
+    assert default_storage.exists(fresh)
