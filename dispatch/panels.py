@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from tickets.hooks import CasePanel, PagePanel
 from tickets.lifecycle import OPEN_STATUSES, Action, Status, allowed_actions
@@ -13,6 +16,11 @@ from . import links
 from .forms import EscalateForm, PlanForm, RemoteRequestForm, VisitDecideForm
 from .models import DispatchMode, PlanStatus, SessionStatus, Tier
 from .selectors import case_handling, duty_list_now
+
+
+def _window() -> dict:
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return {"window_start": now, "window_end": now + dt.timedelta(hours=4)}
 
 
 def staff_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
@@ -55,7 +63,7 @@ def staff_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
         "awaiting_solution": any(
             e.to_tier == Tier.PROJECT_MANAGER and e.solution_given_at is None for e in data["escalations"]
         ),
-        "remote_form": RemoteRequestForm() if handler and is_open else None,
+        "remote_form": RemoteRequestForm(initial=_window()) if handler and is_open else None,
         "plan_form": PlanForm() if handler and is_open else None,
         "escalate_form": EscalateForm(),
         "visit_form": VisitDecideForm() if handler and is_open and user.is_supervisor else None,
