@@ -122,3 +122,31 @@ def annotate_for_queue(queryset: QuerySet) -> QuerySet:
     for column in queue_columns:
         queryset = column.annotate(queryset)
     return queryset
+
+
+# --- what is asked of the customer --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerTodo:
+    """One thing the portal asks of the customer: reply, answer a survey, approve a session…"""
+
+    label: str  # the badge
+    text: str  # what to do, as a link
+    url: str
+    detail: str = ""
+    badge: str = "text-bg-warning"
+
+
+# provider(request, ticket): what is asked on every case the customer sees, or on ``ticket`` only.
+TodoProvider = Callable[["HttpRequest", "Ticket | None"], list[CustomerTodo]]
+todo_providers: dict[str, TodoProvider] = {}
+
+
+def register_todo_provider(name: str, provider: TodoProvider) -> None:
+    """An upper app lists what its flow waits for from the customer (one or two queries)."""
+    todo_providers[name] = provider
+
+
+def customer_todos(request: HttpRequest, ticket: Ticket | None = None) -> list[CustomerTodo]:
+    return [todo for provider in todo_providers.values() for todo in provider(request, ticket)]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from ..access import can_perform
 from ..forms import CommentForm, PortalRequestForm
-from ..hooks import case_panels_for
+from ..hooks import CustomerTodo, case_panels_for, customer_todos, register_todo_provider
 from ..lifecycle import FINAL_STATUSES, Action, Status, allowed_actions
 from ..models import Channel
 from ..selectors import ticket_get_for_user, ticket_list_for_user, ticket_timeline
@@ -17,9 +17,24 @@ from ..services import ticket_comment, ticket_create
 from ._common import add_service_errors, customer_required, page_without_count
 
 PAGE_SIZE = 30
-# Survey rounds hang on the case (surveys.Survey.ticket, related_name "surveys"). Reading
-# them through that relation keeps this lower room free of imports from the one above.
-_SURVEY_PENDING = "pending"
+
+
+def _replies_needed(request, ticket=None) -> list[CustomerTodo]:
+    if ticket is not None:
+        return []  # the case page says so itself, above its reply form
+    waiting = ticket_list_for_user(request.user).filter(status=Status.WAITING).order_by("updated_at")[:20]
+    return [
+        CustomerTodo(
+            label=gettext("Reply needed"),
+            text=f"{t.reference} · {t.subject}",
+            url=reverse("tickets:portal-case", args=[t.reference]) + "#reply",
+            detail=gettext("The engineer is waiting for information from you."),
+        )
+        for t in waiting
+    ]
+
+
+register_todo_provider("tickets", _replies_needed)
 
 
 @customer_required
@@ -29,17 +44,7 @@ def portal(request):
     return render(
         request,
         "tickets/portal/list.html",
-        {
-            "tickets": rows,
-            "page": page,
-            "has_next": has_next,
-            "waiting": list(mine.filter(status=Status.WAITING).order_by("updated_at")[:20]),
-            "surveys_due": list(
-                mine.filter(status=Status.RESOLVED, surveys__outcome=_SURVEY_PENDING)
-                .order_by("-resolved_at")
-                .values("reference", "subject", "surveys__token")[:20]
-            ),
-        },
+        {"tickets": rows, "page": page, "has_next": has_next, "todos": customer_todos(request)},
     )
 
 
@@ -106,9 +111,6 @@ def portal_case(request, reference):
                 return redirect(reverse("tickets:portal-case", args=[ticket.reference]) + "#reply")
         form.keep_uploads()
     timeline = list(ticket_timeline(ticket, request.user))
-    pending_survey = None
-    if ticket.status == Status.RESOLVED:
-        pending_survey = ticket.surveys.filter(outcome=_SURVEY_PENDING).order_by("-round").first()
     return render(
         request,
         "tickets/portal/case.html",
@@ -119,7 +121,7 @@ def portal_case(request, reference):
             "form": form,
             "can_cancel": Action.CANCEL in allowed_actions(ticket.status)
             and can_perform(request.user, ticket, Action.CANCEL),
-            "pending_survey": pending_survey,
+            "todos": customer_todos(request, ticket),
             "panels": case_panels_for(request, ticket),
         },
     )
