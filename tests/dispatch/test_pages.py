@@ -102,7 +102,7 @@ def test_customer_chases_from_the_portal_and_the_count_shows(client, customer, c
     assert "Chased 1 time" in response.text
     client.force_login(manager)
     html = client.get(reverse("tickets:case", args=[case.reference])).text
-    assert '<dd class="col-7" id="chase-count">1' in html
+    assert '<strong id="chase-count">1</strong>' in html
 
 
 def test_escalation_keeps_the_typed_reason_when_refused(client, manager, case):
