@@ -203,7 +203,10 @@ class SlaTarget(models.Model):
         _("paused while"), default=default_pause_statuses, blank=True, help_text=_('Case statuses, e.g. ["waiting"].')
     )
     warn_thresholds = models.JSONField(
-        _("warning thresholds (percent of the time used)"), default=default_thresholds, blank=True, help_text=_("e.g. [75, 90]")
+        _("warning thresholds (percent of the time used)"),
+        default=default_thresholds,
+        blank=True,
+        help_text=_("e.g. [75, 90]"),
     )
 
     class Meta:
