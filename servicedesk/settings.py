@@ -96,6 +96,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # List pages join a case to six small tables. With PostgreSQL's default (8) the planner tries
+    # every join order: 5 ms of planning for a 0.3 ms query. In groups of 4 it plans in under 1 ms
+    # and still picks the same plan (bench/README.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c join_collapse_limit={env.int('PG_JOIN_COLLAPSE_LIMIT', default=4)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
