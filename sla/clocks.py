@@ -132,12 +132,17 @@ def _open_clocks(ticket: Ticket, **filters) -> list[SlaClock]:
 # --- the rules ----------------------------------------------------------------------------
 
 
-def clocks_start(*, ticket: Ticket, event: str, at: dt.datetime, actor=None) -> list[SlaClock]:
+def clocks_start(*, ticket: Ticket, event: str, at: dt.datetime, actor=None, new_case: bool = False) -> list[SlaClock]:
     """Start a clock for each of the case's targets that starts at ``event`` (once per case and target)."""
     targets = [t for t in targets_for_ticket(ticket).values() if t.start_event == event]
     if not targets:
         return []
-    existing = set(SlaClock.objects.filter(ticket=ticket).values_list("kind", flat=True))
+    # A case that was just created has no clocks yet: skip the read on the busiest write.
+    existing = (
+        set()
+        if event == ClockEvent.CREATED
+        else set(SlaClock.objects.filter(ticket=ticket).values_list("kind", flat=True))
+    )
     oracle = DayOracle()
     started = []
     for target in targets:

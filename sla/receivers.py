@@ -17,7 +17,7 @@ ACTION_EVENTS = {Action.ASSIGN: ClockEvent.ASSIGNED, Action.START: ClockEvent.AC
 
 @receiver(ticket_created, dispatch_uid="sla_on_created")
 def start_clocks_on_created(sender, ticket, actor, **kwargs):
-    clocks.clocks_start(ticket=ticket, event=ClockEvent.CREATED, at=ticket.created_at, actor=actor)
+    clocks.clocks_start(ticket=ticket, event=ClockEvent.CREATED, at=ticket.created_at, actor=actor, new_case=True)
 
 
 @receiver(ticket_transitioned, dispatch_uid="sla_on_transition")
