@@ -87,6 +87,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (routing table, throttles), as its database starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def celery_eager():
     """Run .delay() inline (the test settings' default); the app is configured already, so set its conf."""

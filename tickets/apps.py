@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

@@ -5,9 +5,9 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -37,19 +37,37 @@ from .uploads import content_type_for, validate_upload
 # --- routing --------------------------------------------------------------------------
 
 
+ROUTING_CACHE_KEY = "tickets:routing-table"
+# Routing changes rarely and every new case reads it. Saving a rule or a department clears the
+# cached table (tickets.receivers); with a per-process cache (no Redis) other processes see the
+# change after this many seconds at most.
+ROUTING_CACHE_SECONDS = 60
+
+
+def _routing_table() -> tuple[list[tuple[str, int | None, Department]], Department | None]:
+    table = cache.get(ROUTING_CACHE_KEY)
+    if table is None:
+        rules = [
+            (r.category, r.organisation_id, r.department) for r in RoutingRule.objects.select_related("department")
+        ]
+        table = (rules, Department.objects.filter(is_default=True).first())
+        cache.set(ROUTING_CACHE_KEY, table, ROUTING_CACHE_SECONDS)
+    return table
+
+
 def department_for(*, category: str, organisation: Organisation | None) -> Department | None:
     """The department a new case goes to: the most specific routing rule, else the default department."""
-    for_customer = Q(organisation__isnull=True)
-    if organisation is not None:
-        for_customer |= Q(organisation=organisation)
-    rules = RoutingRule.objects.select_related("department").filter(for_customer, category__in=[category, ""])
+    rules, default = _routing_table()
+    organisation_id = organisation.pk if organisation is not None else None
     best, best_score = None, -1
-    for rule in rules:
+    for rule_category, rule_organisation_id, department in rules:
+        if rule_category not in (category, "") or rule_organisation_id not in (None, organisation_id):
+            continue
         # A customer-specific rule beats a category rule; both together beat either.
-        score = (2 if rule.organisation_id else 0) + (1 if rule.category else 0)
+        score = (2 if rule_organisation_id else 0) + (1 if rule_category else 0)
         if score > best_score:
-            best, best_score = rule.department, score
-    return best or Department.objects.filter(is_default=True).first()
+            best, best_score = department, score
+    return best or default
 
 
 # --- creating -------------------------------------------------------------------------

@@ -150,3 +150,11 @@ def test_editing_rejects_a_device_of_another_organisation(db, department, custom
     with pytest.raises(ValidationError) as exc:
         ticket_update(ticket_id=ticket.pk, actor=agent, device=DeviceFactory())
     assert "device" in exc.value.message_dict
+
+
+def test_a_new_routing_rule_applies_to_the_next_case_at_once(db, customer):
+    after_sales = DepartmentFactory(code="after-sales", is_default=True)
+    assert make_ticket(contact=customer, category=Category.TRAINING).department == after_sales
+    training = DepartmentFactory(code="training")
+    RoutingRule.objects.create(category=Category.TRAINING, department=training)
+    assert make_ticket(contact=customer, category=Category.TRAINING).department == training
