@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +27,21 @@ logger = logging.getLogger(__name__)
 # --- choosing the terms -----------------------------------------------------------------
 
 
+POLICY_CACHE_KEY = "sla:active-policies"
+# Every new case reads the policies; editing a policy, target or calendar clears the cached list
+# (sla.receivers). With a per-process cache (no Redis) other processes see an edit within this.
+POLICY_CACHE_SECONDS = 60
+
+
+def active_policies() -> list[SlaPolicy]:
+    """Every active policy with its targets, calendars and working hours, cached."""
+    policies = cache.get(POLICY_CACHE_KEY)
+    if policies is None:
+        policies = list(SlaPolicy.objects.filter(is_active=True).prefetch_related("targets__calendar__working_hours"))
+        cache.set(POLICY_CACHE_KEY, policies, POLICY_CACHE_SECONDS)
+    return policies
+
+
 def policy_list_for_ticket(ticket: Ticket) -> list[SlaPolicy]:
     """Active policies matching the case, most specific first, the default policy last."""
     today = timezone.localdate()
@@ -38,14 +54,15 @@ def policy_list_for_ticket(ticket: Ticket) -> list[SlaPolicy]:
             Q(organisation_id=ticket.organisation_id) | Q(devices=ticket.device_id)
         )
         contract_ids = set(contracts.values_list("pk", flat=True))
-    policies = (
-        SlaPolicy.objects.filter(is_active=True)
-        .filter(Q(contract__isnull=True) | Q(contract__in=contract_ids))
-        .filter(Q(organisation__isnull=True) | Q(organisation=ticket.organisation_id))
-        .filter(priority__in=["", ticket.priority], category__in=["", ticket.category])
-        .prefetch_related("targets__calendar__working_hours")
-    )
-    matching = [p for p in policies if p.device_in_warranty is None or p.device_in_warranty == in_warranty]
+    matching = [
+        p
+        for p in active_policies()
+        if p.contract_id in (None, *contract_ids)
+        and p.organisation_id in (None, ticket.organisation_id)
+        and p.priority in ("", ticket.priority)
+        and p.category in ("", ticket.category)
+        and (p.device_in_warranty is None or p.device_in_warranty == in_warranty)
+    ]
     specific = [p for p in matching if not p.is_default or p.specificity]
     defaults = [p for p in matching if p.is_default and not p.specificity]
     specific.sort(key=lambda p: (-p.specificity, p.pk))

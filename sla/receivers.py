@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -10,7 +11,17 @@ from tickets.lifecycle import Action, Status
 from tickets.signals import ticket_commented, ticket_created, ticket_transitioned, ticket_updated
 
 from . import clocks
-from .models import OPEN_CLOCK_STATES, CalendarDay, CalendarYear, ClockEvent, SlaClock
+from .models import (
+    OPEN_CLOCK_STATES,
+    Calendar,
+    CalendarDay,
+    CalendarYear,
+    ClockEvent,
+    SlaClock,
+    SlaPolicy,
+    SlaTarget,
+    WorkingHours,
+)
 
 ACTION_EVENTS = {Action.ASSIGN: ClockEvent.ASSIGNED, Action.START: ClockEvent.ACCEPTED}
 
@@ -80,3 +91,12 @@ def recompute_on_calendar_year(sender, instance, **kwargs):
             state__in=OPEN_CLOCK_STATES, deadline__year__gte=instance.year, base_at__year__lte=instance.year
         )
     )
+
+
+@receiver([post_save, post_delete], sender=SlaPolicy, dispatch_uid="sla_policy_changed")
+@receiver([post_save, post_delete], sender=SlaTarget, dispatch_uid="sla_target_changed")
+@receiver([post_save, post_delete], sender=Calendar, dispatch_uid="sla_calendar_changed")
+@receiver([post_save, post_delete], sender=WorkingHours, dispatch_uid="sla_working_hours_changed")
+def forget_active_policies(sender, **kwargs):
+    """New clocks take new terms at once (rule 7); running ones keep theirs."""
+    cache.delete(clocks.POLICY_CACHE_KEY)

@@ -464,3 +464,15 @@ def test_day_oracle_reads_administrator_days_once_per_year(db, django_assert_num
     with django_assert_num_queries(1):
         assert oracle.is_working(dt.date(2025, 10, 8)) == (True, False)
         assert oracle.is_working(dt.date(2025, 10, 7)) == (False, False)
+
+
+def test_new_cases_take_an_edited_target_at_once(policies, customer, clock_at):
+    """The policies are cached for the busiest write; an edit must still reach the next case."""
+    clock_at(sh(2026, 3, 2, 9, 0))
+    first = make_ticket(contact=customer)
+    target = policies["default"].targets.get(kind=TargetKind.FIRST_RESPONSE)
+    target.duration = 8 * H
+    target.save()
+    second = make_ticket(contact=customer)
+    assert first.sla_clocks.get(kind=TargetKind.FIRST_RESPONSE).duration == 24 * H
+    assert second.sla_clocks.get(kind=TargetKind.FIRST_RESPONSE).duration == 8 * H
