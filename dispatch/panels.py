@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from tickets.access import tickets_visible_to
 from tickets.hooks import CasePanel, PagePanel
 from tickets.lifecycle import OPEN_STATUSES, Action, Status, allowed_actions
 from tickets.models import Ticket
@@ -107,3 +108,22 @@ PORTAL_PANEL = CasePanel(
     order=20,
 )
 ON_DUTY_PANEL = PagePanel(name="on-duty", page="hotline", template="dispatch/on_duty.html", context=on_duty_context)
+
+
+def chased_context(request: HttpRequest) -> dict:
+    """Open cases customers or managers keep chasing (催办), most chased first: one query."""
+    chased = list(
+        Ticket.objects.filter(
+            pk__in=tickets_visible_to(request.user).values("pk"),
+            status__in=OPEN_STATUSES,
+            dispatch__chase_count__gt=0,
+        )
+        .select_related("dispatch", "assignee", "organisation")
+        .order_by("-dispatch__chase_count", "-dispatch__last_chased_at")[:10]
+    )
+    return {"chased": chased}
+
+
+CHASED_PANEL = PagePanel(
+    name="chased", page="dashboard", template="dispatch/dashboard_chased.html", context=chased_context
+)

@@ -16,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from tickets.hooks import page_panels_for
+
 from . import selectors
 from .forms import BY_CHOICES, ClockListForm, PeriodForm
 from .models import ClockState, Notification
@@ -95,6 +97,8 @@ def dashboard(request):
         "trend": trend,
         "chart": trend_chart(trend),
         "now": timezone.now(),
+        # Other rooms' figures (dispatch: the most chased cases), without sla importing them.
+        "panels": page_panels_for(request, "dashboard"),
     }
     template = "sla/_dashboard_body.html" if request.htmx else "sla/dashboard.html"
     return render(request, template, context)
