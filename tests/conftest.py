@@ -154,3 +154,24 @@ def admin_user(db):
 
 def database_vendor() -> str:
     return connection.vendor
+
+
+def real_worker_env(redis_url: str, tmp_path) -> tuple[dict[str, str], Path]:
+    """The environment for a real Celery worker process in a test, and the folder its mail goes to.
+
+    The worker runs the real settings (pytest-django exported the test ones, with in-memory
+    mail) against this test's database and Redis, and writes each email to a file.
+    """
+    db = connection.settings_dict
+    mail_dir = tmp_path / "mail"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "VAR_DIR": str(tmp_path / "var"),
+    }
+    return env, mail_dir

@@ -2,7 +2,6 @@
 
 import contextlib
 import datetime as dt
-import os
 import subprocess
 import sys
 import time
@@ -11,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 
 from servicedesk.celery import app as celery_app
 from sla.models import ClockState, Notification, NotificationKind, SlaClock, TargetKind
 from sla.services import sla_check_due
+from tests.conftest import real_worker_env
 from tests.factories import make_ticket
 from tickets.lifecycle import Action
 from tickets.models import EventKind, Priority, TicketEvent
@@ -60,7 +59,7 @@ def test_sweep_with_nothing_due_reads_one_indexed_query(policies, customer, cloc
     clock_at(sh(2026, 3, 2, 9))
     make_ticket(contact=customer)
     # savepoint, due clocks (next_due_at <= now), release; notifications left unsent
-    with django_assert_num_queries(4 if connection.vendor == "sqlite" else 4):
+    with django_assert_num_queries(4):
         result = sla_check_due()
     assert (result.warnings, result.breaches, result.requeued) == (0, 0, 0)
 
@@ -130,11 +129,6 @@ def test_a_failed_enqueue_is_logged_not_raised(db, caplog):
 # --- two real workers -------------------------------------------------------------------------------
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 # The worker's own default queue must be the private one too: the sweep queues the email tasks.
 WORKER = (
     "import sys; from servicedesk.celery import app; app.conf.task_default_queue = sys.argv[1]; "
@@ -145,18 +139,7 @@ WORKER = (
 @pytest.fixture
 def two_workers(redis_url, tmp_path):
     queue = f"test-sla-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        # pytest-django exported the test settings (locmem email); the worker runs the real ones.
-        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
-        "DEBUG": "true",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "VAR_DIR": str(tmp_path / "var"),
-    }
+    env, mail_dir = real_worker_env(redis_url, tmp_path)
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, queue, f"sla{i}-{queue}@%h"],

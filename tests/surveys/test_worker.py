@@ -1,6 +1,5 @@
 """The survey email goes out through a real Celery worker process, over Redis, against PostgreSQL."""
 
-import os
 import subprocess
 import sys
 import time
@@ -8,10 +7,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from servicedesk.celery import app as celery_app
 from surveys.models import Survey
+from tests.conftest import real_worker_env
 from tests.factories import make_ticket
 from tickets.lifecycle import Action
 from tickets.services import ticket_resolve, ticket_transition
@@ -19,27 +18,11 @@ from tickets.services import ticket_resolve, ticket_transition
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.fixture
 def worker(redis_url, tmp_path):
     """A worker on a queue of its own, so nothing else in Redis reaches it and it takes nothing else."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        # pytest-django exported the test settings (in-memory mail); the worker runs the real ones.
-        "DJANGO_SETTINGS_MODULE": "servicedesk.settings",
-        "DEBUG": "true",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "VAR_DIR": str(tmp_path / "var"),
-    }
+    env, mail_dir = real_worker_env(redis_url, tmp_path)
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "servicedesk", "worker", "--pool", "solo", "-Q", queue, "-l", "WARNING"],
         cwd=ROOT,
