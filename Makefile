@@ -41,8 +41,8 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-migrations-check: install
-	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+migrations-check: install  ## models and migrations in step (needs no database: runs on the embedded default)
+	env -u DATABASE_URL DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: install  ## the production settings pass Django's deployment checks
 	SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=desk.example.com \
