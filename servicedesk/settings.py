@@ -229,6 +229,9 @@ PUBLIC_REQUEST_RATE = env.str("PUBLIC_REQUEST_RATE", default="5/h")
 PUBLIC_REQUEST_CONFIRM_HOURS = env.int("PUBLIC_REQUEST_CONFIRM_HOURS", default=48)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 
+# Queue filters: an unset choice reads "Any" rather than dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
