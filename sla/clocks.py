@@ -155,11 +155,7 @@ def clocks_start(*, ticket: Ticket, event: str, at: dt.datetime, actor=None, new
     if not targets:
         return []
     # A case that was just created has no clocks yet: skip the read on the busiest write.
-    existing = (
-        set()
-        if event == ClockEvent.CREATED
-        else set(SlaClock.objects.filter(ticket=ticket).values_list("kind", flat=True))
-    )
+    existing = set() if new_case else set(SlaClock.objects.filter(ticket=ticket).values_list("kind", flat=True))
     oracle = DayOracle()
     started = []
     for target in targets:
