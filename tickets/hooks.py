@@ -150,3 +150,15 @@ def register_todo_provider(name: str, provider: TodoProvider) -> None:
 
 def customer_todos(request: HttpRequest, ticket: Ticket | None = None) -> list[CustomerTodo]:
     return [todo for provider in todo_providers.values() for todo in provider(request, ticket)]
+
+
+# --- timeline entries of the rooms above -------------------------------------------------
+
+# Event kind → template that renders its details (``event`` in the context). An upper app's
+# events keep their facts in ``TicketEvent.data``; this is how the timeline shows them in the
+# reader's language.
+event_templates: dict[str, str] = {}
+
+
+def register_event_template(kind: str, template: str) -> None:
+    event_templates[kind] = template

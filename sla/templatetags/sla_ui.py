@@ -4,8 +4,10 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from tickets.models import Priority
 
@@ -101,3 +103,37 @@ def queue_time_left(ticket) -> str:
     return format_html(
         '<span class="{}" title="{}"><time datetime="{}">{}</time></span>', css, label, deadline.isoformat(), text
     )
+
+
+_EVENT_TEXT = {
+    "started": _lazy("%(target)s started, due %(deadline)s"),
+    "paused": _lazy("%(target)s paused (waiting for the customer)"),
+    "resumed": _lazy("%(target)s running again, due %(deadline)s"),
+    "reopened": _lazy("%(target)s continues after reopening, due %(deadline)s"),
+    "warning": _lazy("%(target)s: %(level)s%% of the time used, due %(deadline)s"),
+    "breach": _lazy("%(target)s breached: the deadline %(deadline)s has passed"),
+    "stopped": _lazy("%(target)s stopped: %(outcome)s"),
+    "cancelled": _lazy("%(target)s cancelled"),
+    "retargeted": _lazy("%(target)s: priority changed, now due %(deadline)s"),
+    "reapplied": _lazy("%(target)s: policy re-applied, now due %(deadline)s"),
+    "recomputed": _lazy("%(target)s: official calendar entered, now due %(deadline)s"),
+}
+
+
+@register.simple_tag
+def sla_event_text(data: dict) -> str:
+    """One SLA timeline entry in the reader's language and time zone (the facts live in event.data)."""
+    what = data.get("sla", "")
+    text = _EVENT_TEXT.get(what)
+    if text is None:
+        return ""
+    deadline = ""
+    if data.get("deadline"):
+        deadline = date_format(timezone.localtime(dt.datetime.fromisoformat(data["deadline"])), "Y-m-d H:i")
+    outcome = data.get("outcome", "")
+    return str(text) % {
+        "target": target_label(data.get("target", "")),
+        "deadline": deadline,
+        "level": data.get("level", ""),
+        "outcome": ClockState(outcome).label if outcome in ClockState.values else outcome,
+    }

@@ -3,8 +3,10 @@
 from django import forms, template
 from django.core.exceptions import FieldDoesNotExist
 from django.forms.utils import flatatt
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
+from ..hooks import event_templates
 from ..lifecycle import Status
 from ..models import Priority, Ticket
 
@@ -116,3 +118,12 @@ def _select(bound_field, attrs: dict):
         ((value, " selected" if str(value) == current else "", label) for value, label in choices),
     )
     return format_html('<select name="{}"{}>{}</select>', bound_field.html_name, flatatt(final), options)
+
+
+@register.simple_tag(takes_context=True)
+def event_details(context, event) -> str:
+    """The details an upper app registered a template for (tickets.hooks.register_event_template)."""
+    template = event_templates.get(event.kind)
+    if not template:
+        return ""
+    return render_to_string(template, {"event": event}, request=context.get("request"))
