@@ -73,11 +73,14 @@ def test_manager_sees_ranked_suggestions_with_reasons(client, manager, customer,
     assert f'name="assignee" value="{li.pk}"' in html
 
 
-def test_assigned_engineer_accepts_from_the_panel(client, manager, engineer, customer):
+def test_assigned_engineer_gets_one_accept_button_and_a_decline(client, manager, engineer, customer):
     ticket = make_ticket(contact=customer)
     ticket_assign(ticket_id=ticket.pk, assignee=engineer, actor=manager)
     client.force_login(engineer)
-    assert "Accept the case" in client.get(reverse("tickets:case", args=[ticket.reference])).text
+    html = client.get(reverse("tickets:case", args=[ticket.reference])).text
+    assert html.count("Accept and start") == 1  # the case's own action; the panel adds no second one
+    assert reverse("dispatch:decline", args=[ticket.reference]) in html
+    # The dispatch endpoint still accepts (API-like clients and old bookmarks).
     client.post(reverse("dispatch:accept", args=[ticket.reference]))
     ticket.refresh_from_db()
     assert ticket.status == "in_progress"

@@ -85,7 +85,8 @@ def test_urgent_fault_from_hotline_to_the_customers_report(live_server, log_in, 
     page = engineer.page
     page.goto(case_url)
     panel = page.locator("#dispatch")
-    panel.get_by_role("button", name=engineer.t("Accept the case")).click()
+    steps = page.locator("section", has=page.get_by_role("heading", name=engineer.t("Next steps")))
+    steps.get_by_role("button", name=engineer.t("Accept and start"), exact=True).click()
     expect_status(engineer, Status.IN_PROGRESS)
     panel.locator("summary", has_text=engineer.t("Request a remote session")).click()
     panel.get_by_label(engineer.t("Purpose")).fill("读取控制器 A 的日志")
