@@ -14,6 +14,9 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_groups_ensure, user_set_roles
 from customers.models import Device, Organisation, Product, Site
+from dispatch.models import DutyKind, DutyShift
+from dispatch.services.reports import fault_report_write
+from dispatch.services.roster import duty_shift_create, engineer_profile_save
 from surveys.models import Survey
 from surveys.services import survey_answer, survey_expire_unanswered
 from tickets.lifecycle import Action
@@ -68,6 +71,8 @@ class Command(BaseCommand):
         departments = self._departments()
         staff = self._staff(departments)
         contacts, devices = self._customers()
+        self._engineers(staff)
+        self._roster(staff)
         if Ticket.objects.exists():
             self.stdout.write("Demo cases already loaded; reference data checked.")
             return
@@ -120,6 +125,44 @@ class Command(BaseCommand):
             user_set_roles(user, role)
             staff[username] = user
         return staff
+
+    def _engineers(self, staff) -> None:
+        """Skills and regions, so dispatch suggestions have something to rank by."""
+        profiles = {
+            "engineer": (["SCADA", "Storage"], ["上海市"]),
+            "engineer2": (["Storage"], ["北京市"]),
+            "engineer3": (["SCADA"], ["广东省/广州市"]),
+        }
+        for username, (lines, regions) in profiles.items():
+            engineer_profile_save(
+                engineer=staff[username], actor=staff["manager"], product_lines=lines, regions=regions
+            )
+
+    def _roster(self, staff) -> None:
+        """A 7×24 roster from yesterday to a week ahead: day shift 08–20, night shift 20–08.
+
+        Run on every start, so whoever opens the demo finds someone on duty now."""
+        today = timezone.localdate()
+        tz = timezone.get_current_timezone()
+        for offset in range(-1, 8):
+            day = today + datetime.timedelta(days=offset)
+            morning = datetime.datetime.combine(day, datetime.time(8), tzinfo=tz)
+            evening = datetime.datetime.combine(day, datetime.time(20), tzinfo=tz)
+            shifts = [
+                (staff["engineer"] if offset % 2 else staff["engineer3"], DutyKind.DAY, morning, evening),
+                (staff["engineer2"], DutyKind.NIGHT, evening, evening + datetime.timedelta(hours=12)),
+            ]
+            for engineer, kind, starts_at, ends_at in shifts:
+                if DutyShift.objects.filter(kind=kind, starts_at=starts_at).exists():
+                    continue
+                duty_shift_create(
+                    actor=staff["manager"],
+                    engineer=engineer,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    kind=kind,
+                    on_call_phone=engineer.phone,
+                )
 
     def _customers(self):
         products = [
@@ -227,6 +270,14 @@ class Command(BaseCommand):
         ticket_assign(ticket_id=t.pk, assignee=staff["engineer2"], actor=manager)
         step(t, Action.START, staff["engineer2"])
         ticket_resolve(ticket_id=t.pk, resolution="更换光模块后恢复正常。", actor=staff["engineer2"])
+        fault_report_write(
+            ticket_id=t.pk,
+            actor=staff["engineer2"],
+            symptom="核心交换机 24 口每隔数分钟 up/down，业务间歇中断。",
+            cause="24 口光模块老化，收光功率低于阈值。",
+            actions_taken="远程确认收光功率异常；更换光模块；观察 2 小时无闪断。",
+            prevention="巡检时检查光模块收光功率，低于 -20 dBm 时预防性更换。",
+        )
         survey_answer(token=Survey.objects.get(ticket=t).token, score=5, comment="响应很快，谢谢！")
         # archived, no survey answer
         t = new("customer", "巡检报告索取", "请发送上季度巡检报告。", category=Category.INSPECTION)
