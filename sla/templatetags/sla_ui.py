@@ -6,8 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from tickets.models import Priority
 
@@ -106,17 +105,17 @@ def queue_time_left(ticket) -> str:
 
 
 _EVENT_TEXT = {
-    "started": _lazy("%(target)s started, due %(deadline)s"),
-    "paused": _lazy("%(target)s paused (waiting for the customer)"),
-    "resumed": _lazy("%(target)s running again, due %(deadline)s"),
-    "reopened": _lazy("%(target)s continues after reopening, due %(deadline)s"),
-    "warning": _lazy("%(target)s: %(level)s%% of the time used, due %(deadline)s"),
-    "breach": _lazy("%(target)s breached: the deadline %(deadline)s has passed"),
-    "stopped": _lazy("%(target)s stopped: %(outcome)s"),
-    "cancelled": _lazy("%(target)s cancelled"),
-    "retargeted": _lazy("%(target)s: priority changed, now due %(deadline)s"),
-    "reapplied": _lazy("%(target)s: policy re-applied, now due %(deadline)s"),
-    "recomputed": _lazy("%(target)s: official calendar entered, now due %(deadline)s"),
+    "started": gettext_lazy("%(target)s started, due %(deadline)s"),
+    "paused": gettext_lazy("%(target)s paused (waiting for the customer)"),
+    "resumed": gettext_lazy("%(target)s running again, due %(deadline)s"),
+    "reopened": gettext_lazy("%(target)s continues after reopening, due %(deadline)s"),
+    "warning": gettext_lazy("%(target)s: %(level)s%% of the time used, due %(deadline)s"),
+    "breach": gettext_lazy("%(target)s breached: the deadline %(deadline)s has passed"),
+    "stopped": gettext_lazy("%(target)s stopped: %(outcome)s"),
+    "cancelled": gettext_lazy("%(target)s cancelled"),
+    "retargeted": gettext_lazy("%(target)s: priority changed, now due %(deadline)s"),
+    "reapplied": gettext_lazy("%(target)s: policy re-applied, now due %(deadline)s"),
+    "recomputed": gettext_lazy("%(target)s: official calendar entered, now due %(deadline)s"),
 }
 
 
