@@ -7,9 +7,10 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        from tickets.hooks import register_todo_provider
+        from tickets.hooks import register_event_template, register_todo_provider
 
         from . import receivers  # noqa: F401
         from .todos import surveys_to_answer
 
         register_todo_provider("surveys", surveys_to_answer)
+        register_event_template("survey", "surveys/timeline_event.html")

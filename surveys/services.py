@@ -25,11 +25,11 @@ def survey_open(*, ticket: Ticket) -> Survey:
     survey = Survey.objects.create(
         ticket=ticket, round=ticket.survey_round, token=secrets.token_urlsafe(32), email=email
     )
+    # No stored text: the timeline renders it from the data in each reader's language.
     TicketEvent.objects.create(
         ticket=ticket,
         kind=EventKind.SURVEY,
         is_public=True,
-        body=gettext("Satisfaction survey round %(round)d sent.") % {"round": survey.round},
         data={"round": survey.round, "outcome": Outcome.PENDING},
     )
     from .tasks import send_survey

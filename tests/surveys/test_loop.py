@@ -197,3 +197,13 @@ def test_a_survey_answered_before_its_email_left_is_not_emailed(resolved):
     mail.outbox.clear()
     send_survey(survey.pk)
     assert not mail.outbox
+
+
+def test_survey_sent_reads_in_each_readers_language(client, resolved, customer):
+    from django.urls import reverse
+
+    client.force_login(customer)
+    english = client.get(reverse("tickets:portal-case", args=[resolved.reference]), HTTP_ACCEPT_LANGUAGE="en").text
+    chinese = client.get(reverse("tickets:portal-case", args=[resolved.reference]), HTTP_ACCEPT_LANGUAGE="zh-CN").text
+    assert "Satisfaction survey round 1 sent." in english
+    assert "Satisfaction survey round 1 sent." not in chinese
