@@ -862,3 +862,13 @@ def test_unknown_api_path_answers_json_404(client, settings, db):
     response = client.get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json() == {"detail": response.json()["detail"]}
+
+
+def test_api_answers_in_the_token_users_saved_language(api, customer):
+    customer.language = "en"
+    customer.save()
+    token = Token.objects.create(user=customer)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = api.post("/api/v1/tickets/", {"category": "fault"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["subject"] == ["This field is required."]
