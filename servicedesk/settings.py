@@ -223,6 +223,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 SURVEY_SATISFIED_SCORE = env.int("SURVEY_SATISFIED_SCORE", default=4)
 SURVEY_NO_ANSWER_DAYS = env.int("SURVEY_NO_ANSWER_DAYS", default=7)
 
+# Dispatch and incident handling (step 2 and 3).
+DISPATCH_SWEEP_SECONDS = env.int("DISPATCH_SWEEP_SECONDS", default=60)  # re-dispatch of unaccepted cases
+DISPATCH_CHASE_MIN_MINUTES = env.int("DISPATCH_CHASE_MIN_MINUTES", default=10)  # one person's chases, at most
+DISPATCH_LINK_MAX_AGE_HOURS = env.int("DISPATCH_LINK_MAX_AGE_HOURS", default=72)  # signed approval/signing links
+DISPATCH_SIGNATURE_MAX_BYTES = env.int("DISPATCH_SIGNATURE_MAX_BYTES", default=512 * 1024)
+DISPATCH_PDF_FONT = env.str("DISPATCH_PDF_FONT", default="")  # a TrueType font to embed; default: built-in CJK
+
 # The public request form for people without an account (off unless the administrator enables it).
 PUBLIC_REQUEST_FORM_ENABLED = env.bool("PUBLIC_REQUEST_FORM_ENABLED", default=False)
 PUBLIC_REQUEST_RATE = env.str("PUBLIC_REQUEST_RATE", default="5/h")
