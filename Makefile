@@ -45,5 +45,5 @@ migrations-check: install  ## models and migrations in step (needs no database: 
 	env -u DATABASE_URL DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 check-deploy: install  ## the production settings pass Django's deployment checks
-	SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=desk.example.com \
+	DEBUG=false SECRET_KEY=check-deploy-$$RANDOM$$RANDOM$$RANDOM-not-a-real-secret-key-0123456789 ALLOWED_HOSTS=desk.example.com \
 		$(PY) manage.py check --deploy --fail-level WARNING
