@@ -36,6 +36,7 @@ test: install messages  ## the whole suite (SQLite by default; DATABASE_URL/REDI
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from customers.phones import HasPhone
+from core.phones import HasPhone
 
 from .roles import STAFF_ROLES, SUPERVISOR_ROLES, Role
 

@@ -5,7 +5,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .phones import HasPhone
+from core.phones import HasPhone
 
 # One year from delivery unless a contract says otherwise (seed plans: 产品保修期限为一年).
 DEFAULT_WARRANTY_MONTHS = 12

@@ -7,9 +7,8 @@ purpose-specific salt; it expires after ``DISPATCH_LINK_MAX_AGE_HOURS`` (default
 from __future__ import annotations
 
 from django.conf import settings
-from django.core import signing
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+
+from core.links import read_signed_token, signed_token
 
 REMOTE_APPROVAL = "dispatch.remote-approval"
 APPLICATION_SIGNING = "dispatch.application-signing"
@@ -20,15 +19,9 @@ def max_age_seconds() -> int:
 
 
 def make_token(purpose: str, object_id: int, contact_id: int | None) -> str:
-    return signing.dumps({"o": object_id, "c": contact_id}, salt=purpose, compress=True)
+    return signed_token(purpose, object_id, contact_id)
 
 
 def read_token(purpose: str, token: str) -> tuple[int, int | None]:
     """The (object id, contact id) a token was made for; ValidationError when forged or expired."""
-    try:
-        data = signing.loads(token, salt=purpose, max_age=max_age_seconds())
-    except signing.SignatureExpired as e:
-        raise ValidationError({"token": [gettext("This link has expired; ask us for a new one.")]}) from e
-    except signing.BadSignature as e:
-        raise ValidationError({"token": [gettext("This link is not valid.")]}) from e
-    return int(data["o"]), data.get("c")
+    return read_signed_token(purpose, token, max_age_seconds=max_age_seconds())

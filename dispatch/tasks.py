@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import User
-from servicedesk.celery import app
+from core.links import absolute_url
 from tickets.models import TicketEvent
-
-SWEEP_SECONDS = getattr(settings, "DISPATCH_SWEEP_SECONDS", 60)
-
-
-@app.on_after_finalize.connect
-def _schedule(sender, **kwargs):
-    # Registered here rather than in settings.CELERY_BEAT_SCHEDULE: beat (also with the
-    # database scheduler) picks it up on start, and dispatch keeps its own schedule.
-    sender.add_periodic_task(dt.timedelta(seconds=SWEEP_SECONDS), dispatch_sweep.s(), name="dispatch-sweep-unaccepted")
 
 
 @shared_task
@@ -38,14 +26,6 @@ def dispatch_auto_task(ticket_id: int) -> None:
     from .services.assignment import dispatch_auto
 
     dispatch_auto(ticket_id=ticket_id)
-
-
-def _case_link(reference: str) -> str:
-    try:
-        path = reverse("tickets:case", args=[reference])
-    except NoReverseMatch:
-        path = f"/cases/{reference}/"
-    return getattr(settings, "SITE_URL", "") + path
 
 
 SUBJECTS = {
@@ -75,7 +55,7 @@ def send_dispatch_email(event_id: int) -> int:
             lines = [subject, "", event.body] if event.body else [subject]
             if event.actor:
                 lines.append(gettext("By: %(name)s") % {"name": event.actor})
-            lines += ["", _case_link(ticket.reference)]
+            lines += ["", absolute_url("tickets:case", ticket.reference)]
             send_mail(subject, "\n".join(lines), None, [user.email])
         sent += 1
     return sent

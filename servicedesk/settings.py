@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     # The service desk, bottom to top: a lower app never imports a higher one.
+    "core",
     "accounts",
     "customers",
     "tickets",
@@ -214,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sla.tasks.sla_sweep",
         "schedule": timedelta(seconds=env.int("SLA_SWEEP_SECONDS", default=60)),
     },
+    # Cases not accepted in time go back to the pool, the manager or automatic dispatch.
+    "dispatch-sweep-unaccepted": {
+        "task": "dispatch.tasks.dispatch_sweep",
+        "schedule": timedelta(seconds=env.int("DISPATCH_SWEEP_SECONDS", default=60)),
+    },
 }
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"  # printed output (the console email backend) is not a warning
 CELERY_TASK_ACKS_LATE = True
@@ -223,8 +229,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 SURVEY_SATISFIED_SCORE = env.int("SURVEY_SATISFIED_SCORE", default=4)
 SURVEY_NO_ANSWER_DAYS = env.int("SURVEY_NO_ANSWER_DAYS", default=7)
 
-# Dispatch and incident handling (step 2 and 3).
-DISPATCH_SWEEP_SECONDS = env.int("DISPATCH_SWEEP_SECONDS", default=60)  # re-dispatch of unaccepted cases
+# Dispatch and incident handling (step 2 and 3); DISPATCH_SWEEP_SECONDS is read by the beat schedule above.
 DISPATCH_CHASE_MIN_MINUTES = env.int("DISPATCH_CHASE_MIN_MINUTES", default=10)  # one person's chases, at most
 DISPATCH_LINK_MAX_AGE_HOURS = env.int("DISPATCH_LINK_MAX_AGE_HOURS", default=72)  # signed approval/signing links
 DISPATCH_SIGNATURE_MAX_BYTES = env.int("DISPATCH_SIGNATURE_MAX_BYTES", default=512 * 1024)
@@ -251,12 +256,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "servicedesk.pagination.NoCountPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.NoCountPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="60/min")},
-    "EXCEPTION_HANDLER": "servicedesk.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Service desk API",

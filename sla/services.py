@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from servicedesk.celery import enqueue
+from core.tasks import enqueue
 from tickets.models import EventKind, Ticket, TicketEvent
 
 from . import clocks

@@ -1,9 +1,10 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+
+from core.links import absolute_url
 
 from .models import Notification, NotificationKind
 
@@ -57,10 +58,7 @@ def notification_subject(note: Notification) -> str:
 def notification_body(note: Notification) -> str:
     clock = note.clock
     deadline = timezone.localtime(clock.deadline).strftime("%Y-%m-%d %H:%M") if clock else ""
-    try:
-        link = settings.SITE_URL + reverse("tickets:case", args=[note.ticket.reference])
-    except NoReverseMatch:
-        link = settings.SITE_URL
+    link = absolute_url("tickets:case", note.ticket.reference)
     if note.kind == NotificationKind.BREACH:
         text = gettext("The %(target)s deadline of %(reference)s (%(subject)s) passed at %(deadline)s.")
     else:

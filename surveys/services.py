@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from servicedesk.celery import enqueue
+from core.tasks import enqueue
 from tickets.lifecycle import Action, Status
 from tickets.models import ArchiveReason, EventKind, Ticket, TicketEvent
 from tickets.services import ticket_transition

@@ -2,12 +2,12 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
+from core.links import absolute_url
 
 from .models import Outcome, Survey
 from .services import survey_expire_unanswered, survey_send_unsent
@@ -28,7 +28,7 @@ def send_survey(survey_id: int) -> None:
         return
     contact = survey.ticket.contact
     with translation.override(getattr(contact, "language", "") or settings.LANGUAGE_CODE):
-        link = settings.SITE_URL + reverse("surveys:answer", args=[survey.token])
+        link = absolute_url("surveys:answer", survey.token)
         body = render_to_string("surveys/email/survey.txt", {"survey": survey, "ticket": survey.ticket, "link": link})
         subject = gettext("How did we do? %(reference)s") % {"reference": survey.ticket.reference}
         send_mail(subject, body, None, [survey.email])
@@ -42,7 +42,7 @@ def notify_unsatisfied(survey_id: int) -> None:
     managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER).exclude(email="")
     for manager in managers:
         with translation.override(manager.language or settings.LANGUAGE_CODE):
-            link = settings.SITE_URL + reverse("tickets:case", args=[survey.ticket.reference])
+            link = absolute_url("tickets:case", survey.ticket.reference)
             body = render_to_string(
                 "surveys/email/unsatisfied.txt", {"survey": survey, "ticket": survey.ticket, "link": link}
             )

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Conflict
+
 
 class Status(models.TextChoices):
     NEW = "new", _("New")
@@ -66,13 +68,15 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
-class InvalidTransition(Exception):
-    """The lifecycle does not allow this action from the case's current status."""
+class InvalidTransition(Conflict):
+    """The lifecycle does not allow this action from the case's current status (the API answers 409)."""
+
+    code = "invalid_transition"
 
     def __init__(self, status: str, action: str):
         self.status = Status(status)
         self.action = Action(action)
-        super().__init__(self.message)
+        super().__init__(self.message, status=self.status.value, action=self.action.value)
 
     @property
     def message(self) -> str:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
+from core.tasks import enqueue
 from customers.models import Device, Organisation
-from servicedesk.celery import enqueue
 
 from . import access
 from .lifecycle import FINAL_STATUSES, Action, Status, ensure_transition

@@ -1,9 +1,9 @@
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext
+
+from core.links import absolute_url
 
 from .models import PublicRequest
 
@@ -13,7 +13,7 @@ def send_public_request_confirmation(public_request_id: int) -> None:
     request = PublicRequest.objects.filter(pk=public_request_id, confirmed_at__isnull=True).first()
     if request is None:
         return
-    link = settings.SITE_URL + reverse("tickets:public-confirm", args=[request.token])
+    link = absolute_url("tickets:public-confirm", request.token)
     body = render_to_string("tickets/email/public_confirm.txt", {"request": request, "link": link})
     send_mail(gettext("Confirm your service request"), body, None, [request.email])
 

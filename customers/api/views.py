@@ -18,9 +18,9 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_set_roles
+from core.phones import phone_digits
 
 from ..models import Device, Organisation, Product
-from ..phones import phone_digits
 from .serializers import (
     ContactInputSerializer,
     ContactOutputSerializer,

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def fill(apps, schema_editor):
-    from customers.phones import phone_digits
+    from core.phones import phone_digits
 
     model = apps.get_model("customers", "Organisation")
     batch = []

@@ -24,7 +24,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from servicedesk.pagination import NoCountPagination
+from core.pagination import NoCountPagination
 from tickets.access import tickets_visible_to
 from tickets.lifecycle import Status
 from tickets.selectors import ticket_get_for_user
@@ -45,7 +45,6 @@ from ..models import (
     Visit,
 )
 from ..services import assignment, handling, onsite, remote, reports, roster
-from ..services.common import DispatchConflict
 from . import serializers as s
 
 ERROR_400 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Invalid input: field name → list of messages."))
@@ -71,11 +70,6 @@ class DispatchAPIMixin:
     lookup_value_regex = r"\d+"
     ticket_path = "ticket"
     related: tuple[str, ...] = ()
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DispatchConflict):
-            return Response({"detail": exc.message, "code": "conflict"}, status=status.HTTP_409_CONFLICT)
-        return super().handle_exception(exc)
 
     def get_queryset(self):
         visible = tickets_visible_to(self.request.user).values("pk")

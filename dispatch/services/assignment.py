@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
-from servicedesk.celery import enqueue
+from core.tasks import enqueue
 from tickets.lifecycle import OPEN_STATUSES, Action, Status
 from tickets.models import Category, EventKind, Ticket, TicketEvent
 from tickets.selectors import engineer_list

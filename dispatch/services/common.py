@@ -8,7 +8,8 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
-from servicedesk.celery import enqueue
+from core.errors import Conflict
+from core.tasks import enqueue
 from tickets import access
 from tickets.lifecycle import FINAL_STATUSES
 from tickets.models import Ticket, TicketEvent
@@ -16,12 +17,8 @@ from tickets.models import Ticket, TicketEvent
 from ..models import CaseDispatch
 
 
-class DispatchConflict(Exception):
+class DispatchConflict(Conflict):
     """Someone else changed the case first (claimed it, assigned it): a plain refusal, nothing written."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 def lock_ticket(ticket_id: int) -> Ticket:

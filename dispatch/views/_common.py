@@ -12,18 +12,17 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
-from tickets.lifecycle import InvalidTransition
+from core.errors import Conflict
 from tickets.views._common import add_service_errors
 
 from ..models import ImmutableError
-from ..services.common import DispatchConflict
 
 # A refusal the person can read: shown as a message, never a 500.
-REFUSALS = (PermissionDenied, InvalidTransition, DispatchConflict, ImmutableError)
+REFUSALS = (PermissionDenied, Conflict, ImmutableError)
 
 
 def reason(error: Exception) -> str:
-    if isinstance(error, InvalidTransition | DispatchConflict):
+    if isinstance(error, Conflict):
         return error.message
     if isinstance(error, ValidationError):
         return " ".join(error.messages)

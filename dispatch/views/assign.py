@@ -8,27 +8,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
-from tickets.lifecycle import InvalidTransition
 from tickets.selectors import ticket_get_for_user, ticket_list_for_user
 
 from ..forms import AssignForm, BulkAssignForm
 from ..services.assignment import dispatch_assign
-from ..services.common import DispatchConflict
+from ._common import REFUSALS, reason
 
 
 def _supervisor_required(user) -> None:
     if not user.is_supervisor:
         raise PermissionDenied(gettext("Only after-sales managers dispatch cases."))
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, InvalidTransition):
-        return error.message
-    if isinstance(error, DispatchConflict):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or gettext("You may not do this on this case.")
 
 
 @login_required
@@ -53,8 +42,8 @@ def assign(request, reference):
             note=form.cleaned_data["note"],
             expected_assignee_id=expected_id,
         )
-    except (InvalidTransition, PermissionDenied, ValidationError, DispatchConflict) as e:
-        messages.error(request, _reason(e))
+    except (*REFUSALS, ValidationError) as e:
+        messages.error(request, reason(e))
     else:
         messages.success(
             request,
@@ -89,8 +78,8 @@ def bulk_assign(request):
             dispatch_assign(
                 ticket_id=ticket.pk, engineer=engineer, actor=request.user, expected_assignee_id=ticket.assignee_id
             )
-        except (InvalidTransition, PermissionDenied, ValidationError, DispatchConflict) as e:
-            failed.append((reference, _reason(e)))
+        except (*REFUSALS, ValidationError) as e:
+            failed.append((reference, reason(e)))
         else:
             assigned.append(reference)
     if assigned:
@@ -103,8 +92,8 @@ def bulk_assign(request):
             )
             % {"count": len(assigned), "engineer": engineer, "references": ", ".join(assigned)},
         )
-    for reference, reason in failed:
+    for reference, why in failed:
         messages.error(
-            request, gettext("%(reference)s not assigned: %(reason)s") % {"reference": reference, "reason": reason}
+            request, gettext("%(reference)s not assigned: %(reason)s") % {"reference": reference, "reason": why}
         )
     return redirect(back)

@@ -12,7 +12,7 @@ from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from servicedesk.pagination import NoCountPagination
+from core.pagination import NoCountPagination
 
 from .. import selectors, services
 from ..filters import TicketFilter
@@ -32,7 +32,7 @@ from .serializers import (
     WaitInputSerializer,
 )
 
-# Error bodies, for the schema. The exception handler (servicedesk.api) shapes them.
+# Error bodies, for the schema. The exception handler (core.api) shapes them.
 ERROR_400 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Invalid input: field name → list of messages."))
 ERROR_403 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Your role may not do this on this case."))
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("No such case, or not one you may see."))

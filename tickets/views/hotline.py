@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from accounts.models import User
+from core.phones import phone_digits
 from customers.models import Device, Organisation
-from customers.phones import phone_digits
 
 from ..forms import HotlineForm
 from ..hooks import page_panels_for

@@ -5,18 +5,13 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tickets.lifecycle import InvalidTransition
+from .errors import Conflict
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, InvalidTransition):
+    if isinstance(exc, Conflict):
         return Response(
-            {
-                "detail": exc.message,
-                "code": "invalid_transition",
-                "status": exc.status.value,
-                "action": exc.action.value,
-            },
+            {"detail": exc.message, "code": exc.code, **exc.extra},
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, ValidationError):
