@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 USERNAME = "bench-manager"
 PASSWORD = "bench-pass-1"
 
-# The targets at 100,000 cases (milliseconds, except the create rate).
+# The targets a run is judged against at 100,000 cases (milliseconds, except the create rate per second).
 TARGETS = {
     "create": ("throughput", 150.0),
     "list": ("median", 25.0),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.phones import HasPhone
 
-# One year from delivery unless a contract says otherwise (seed plans: 产品保修期限为一年).
+# The product warranty runs one year from delivery (产品保修期限为一年) unless a contract says otherwise.
 DEFAULT_WARRANTY_MONTHS = 12
 
 

@@ -225,11 +225,12 @@ CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"  # printed output (the console ema
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
-# The satisfaction loop (step 4).
+# The satisfaction loop: a survey after each resolution.
 SURVEY_SATISFIED_SCORE = env.int("SURVEY_SATISFIED_SCORE", default=4)
 SURVEY_NO_ANSWER_DAYS = env.int("SURVEY_NO_ANSWER_DAYS", default=7)
 
-# Dispatch and incident handling (step 2 and 3); DISPATCH_SWEEP_SECONDS is read by the beat schedule above.
+# Dispatch (which engineer takes a case) and incident handling (chasing, remote and on-site work);
+# DISPATCH_SWEEP_SECONDS is read by the beat schedule above.
 DISPATCH_CHASE_MIN_MINUTES = env.int("DISPATCH_CHASE_MIN_MINUTES", default=10)  # one person's chases, at most
 DISPATCH_LINK_MAX_AGE_HOURS = env.int("DISPATCH_LINK_MAX_AGE_HOURS", default=72)  # signed approval/signing links
 DISPATCH_SIGNATURE_MAX_BYTES = env.int("DISPATCH_SIGNATURE_MAX_BYTES", default=512 * 1024)

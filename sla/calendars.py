@@ -3,17 +3,17 @@
 Three kinds of calendar (``CalendarKind``):
 
 - 7×24: every second counts. Durations are added to UTC instants, so a day across a DST
-  change is still 24 real hours (rule 1).
+  change is still 24 real hours (sla/RULES.md, R1).
 - working days: whole working days count, in the calendar's local wall time. "N working
   days" therefore ends at the same clock time on the N-th working day after the start day,
-  and a start on a day off counts from 00:00 of the next working day (rule 2).
-- working hours: the spans of each weekday's working hours, on working days only.
+  and a start on a day off counts from 00:00 of the next working day (sla/RULES.md, R2).
+- working hours: the spans of each weekday's working hours, on working days only (sla/RULES.md, R16).
 
 Working days follow China's official calendar (public holidays and adjusted working
 weekends, 调休) from ``chinese_calendar``; administrator-entered ``CalendarDay`` rows win
 over the library. For a year the library does not know yet and no administrator has
 confirmed, days fall back to weekends plus statutory holidays (from ``holidays``) and every
-result that looked at such a day is marked provisional (rule 9).
+result that looked at such a day is marked provisional (sla/RULES.md, R9 and R15).
 
 Deadlines come back as aware UTC datetimes.
 """
@@ -251,5 +251,5 @@ def counted_between(
 def working_time_between(
     calendar: Calendar | CalendarSpec, a: dt.datetime, b: dt.datetime, *, oracle: DayOracle | None = None
 ) -> dt.timedelta:
-    """The time the calendar counts from ``a`` to ``b``: what a pause from ``a`` to ``b`` gives back (rule 3)."""
+    """The time the calendar counts from ``a`` to ``b``: what a pause between them gives back (sla/RULES.md, R3)."""
     return counted_between(calendar, a, b, oracle=oracle)[0]

@@ -1,4 +1,4 @@
-"""The clock rules (issue 3, rules 1–9): start, pause, resume, stop, re-terms, and the due moments.
+"""The SLA clock rules, written down in sla/RULES.md: start, pause, resume, stop, re-terms, and the due moments.
 
 Callers hold the case row lock (the lifecycle's transaction); each function here also locks
 the clock rows it changes, so the sweep (which skips locked rows) never writes over them.
@@ -191,7 +191,7 @@ def _pause(clock: SlaClock, at: dt.datetime) -> None:
 
 
 def _resume(clock: SlaClock, since: dt.datetime, at: dt.datetime, oracle: DayOracle, what: str = "resumed") -> None:
-    """Give back the time the calendar counted from ``since`` to ``at`` (rule 3)."""
+    """Give back the time the calendar counted from ``since`` to ``at`` (sla/RULES.md, R3)."""
     gap, provisional = counted_between(clock.calendar, since, at, oracle=oracle)
     clock.base_duration += gap
     clock.paused_total += gap
@@ -216,7 +216,7 @@ def clocks_resume(*, ticket: Ticket, status: str, at: dt.datetime) -> None:
 
 
 def _stop(clock: SlaClock, at: dt.datetime, by: str, actor=None) -> None:
-    """Stop and judge a clock. Stopped while paused, it is judged on the time before the pause (rule 5)."""
+    """Stop and judge a clock. Stopped while paused, it is judged on the time before the pause (sla/RULES.md, R5)."""
     effective = clock.paused_at if clock.state == ClockState.PAUSED else at
     late = effective > clock.deadline
     if late and clock.breached_at is None:
@@ -237,13 +237,13 @@ def clocks_stop(*, ticket: Ticket, event: str, at: dt.datetime, actor=None) -> N
 
 
 def clocks_resolved(*, ticket: Ticket, at: dt.datetime, actor=None) -> None:
-    """Resolution stops every open clock; a reopen continues them (rule 8)."""
+    """Resolution stops every open clock; a reopen continues them (sla/RULES.md, R8)."""
     for clock in _open_clocks(ticket):
         _stop(clock, at, ClockEvent.RESOLVED, actor)
 
 
 def clocks_reopened(*, ticket: Ticket, status: str, at: dt.datetime) -> None:
-    """Continue the clocks the resolution stopped; the time since counts as paused (rule 8)."""
+    """Continue the clocks the resolution stopped; the time since counts as paused (sla/RULES.md, R8)."""
     oracle = DayOracle()
     clocks = (
         SlaClock.objects.select_for_update(of=("self",))
@@ -271,7 +271,7 @@ def clocks_first_response(*, ticket: Ticket, actor=None) -> None:
 
 
 def clocks_retarget(*, ticket: Ticket, at: dt.datetime, actor=None) -> None:
-    """After a priority (or category) change: deadline = min(old, change + new target) (rule 6).
+    """After a priority, category or device change: deadline = min(old, change + new target) (sla/RULES.md, R6).
 
     A clock whose deadline moves takes the new target's terms; a breach already recorded is never removed.
     """
@@ -299,7 +299,7 @@ def clocks_retarget(*, ticket: Ticket, at: dt.datetime, actor=None) -> None:
 
 
 def clocks_reapply_policy(*, policy: SlaPolicy, actor=None) -> int:
-    """A manager's explicit choice: running clocks of ``policy`` take its current terms (rule 7).
+    """A manager's explicit choice: open clocks of ``policy`` take its current terms (sla/RULES.md, R7).
 
     The new deadline counts the new duration from the clock's start, plus the pauses so far.
     """
@@ -328,7 +328,7 @@ def clocks_reapply_policy(*, policy: SlaPolicy, actor=None) -> int:
 
 
 def clocks_recompute(clocks: Iterable[SlaClock]) -> int:
-    """Recompute deadlines from their base (after a year's schedule is loaded or a day corrected, rule 9)."""
+    """Recompute deadlines from their base after a year's schedule is entered or a day corrected (sla/RULES.md, R9)."""
     oracle = DayOracle()
     now = timezone.now()
     changed = 0

@@ -248,7 +248,7 @@ OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED)
 
 
 class SlaClock(models.Model):
-    """One target timed on one case, on the terms copied when it started (rule 7).
+    """One target timed on one case, on the terms copied when it started (sla/RULES.md, R7).
 
     The deadline is ``add_duration(calendar, base_at, base_duration)``: pauses add the
     counted paused time to ``base_duration``; a raised priority moves ``base_at`` to the

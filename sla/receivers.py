@@ -65,7 +65,7 @@ def retarget_clocks_on_priority_change(sender, ticket, changes, actor, **kwargs)
         clocks.clocks_retarget(ticket=ticket, at=timezone.now(), actor=actor)
 
 
-# --- calendar corrections (rule 9) ---------------------------------------------------------
+# --- calendar corrections: provisional deadlines recomputed (sla/RULES.md, R9) --------------
 
 
 def _recompute_around(day: datetime.date) -> None:
@@ -98,5 +98,5 @@ def recompute_on_calendar_year(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Calendar, dispatch_uid="sla_calendar_changed")
 @receiver([post_save, post_delete], sender=WorkingHours, dispatch_uid="sla_working_hours_changed")
 def forget_active_policies(sender, **kwargs):
-    """New clocks take new terms at once (rule 7); running ones keep theirs."""
+    """New clocks take new terms at once; running ones keep theirs (sla/RULES.md, R7)."""
     cache.delete(clocks.POLICY_CACHE_KEY)

@@ -2,7 +2,8 @@
 
 The database is the source of truth: every running clock carries its next due moment in an
 indexed column, the sweep reads only what is due, and each warning and breach is claimed with
-a conditional UPDATE, so two sweeps at once record and notify it once (STYLE.md, Celery).
+a conditional UPDATE, so two sweeps running at once (a slow one overlapping the next, or two
+workers) record and notify it once.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def _record(rows: list[tuple[SlaClock, str, int]], now: dt.datetime) -> list[int
 
 
 def breach_record(clock: SlaClock) -> bool:
-    """Claim and record the breach of ``clock`` at its deadline (rule 4). False if already recorded."""
+    """Claim and record the breach of ``clock``, dated at its deadline (sla/RULES.md, R4). False if already recorded."""
     claimed = SlaClock.objects.filter(pk=clock.pk, breached_at=None).update(
         breached_at=clock.deadline, next_due_at=None
     )
@@ -145,7 +146,7 @@ def _sweep_batch(now: dt.datetime, batch_size: int, result: SweepResult) -> int:
         breached_ids = _claim_breaches([c.pk for c in overdue])
         for clock in overdue:
             if clock.pk in breached_ids:
-                # The breach is the deadline's, not the sweep's (rule 4).
+                # The breach is the deadline's, not the sweep's (sla/RULES.md, R4).
                 clock.breached_at = clock.deadline
                 rows.append((clock, NotificationKind.BREACH, 100))
                 result.breaches += 1
@@ -211,7 +212,7 @@ def sla_record_event(*, ticket_id: int, event: str, actor: User | None = None, a
 
 
 def sla_policy_reapply(*, policy_id: int, actor: User | None) -> int:
-    """Move the running clocks of a policy onto its current terms (the manager's explicit choice, rule 7)."""
+    """Move the open clocks of a policy onto its current terms (the manager's explicit choice, sla/RULES.md, R7)."""
     from .models import SlaPolicy
 
     return clocks.clocks_reapply_policy(policy=SlaPolicy.objects.get(pk=policy_id), actor=actor)

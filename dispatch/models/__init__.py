@@ -1,4 +1,4 @@
-"""Dispatch's tables, one module per concern (STYLE.md: models hold fields, constraints, small properties)."""
+"""Dispatch's tables, one module per concern: fields, constraints, small properties; writes are in dispatch.services."""
 
 from .cases import AutoRule, CaseDispatch, DispatchMode, DispatchPolicy, Escalation, Tier
 from .onsite import (

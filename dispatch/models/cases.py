@@ -56,7 +56,7 @@ class DispatchPolicy(models.Model):
 
 
 class Tier(models.IntegerChoices):
-    """Escalation tiers (seed plan 1.1.1.5): hotline → engineer → project manager."""
+    """Escalation tiers, each a step up: hotline → engineer → project manager (the specialists, who owe a solution)."""
 
     HOTLINE = 1, _("Hotline")
     ENGINEER = 2, _("Engineer")

@@ -104,7 +104,7 @@ class PlanStatus(models.TextChoices):
 
 
 class SolutionPlan(models.Model):
-    """The technical solution, approved by the customer before it is carried out (seed plan 3.1.3)."""
+    """The technical solution. It changes the customer's system, so it is carried out only once they approve it."""
 
     ticket = models.ForeignKey(
         "tickets.Ticket", verbose_name=_("case"), on_delete=models.CASCADE, related_name="solution_plans"

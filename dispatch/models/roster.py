@@ -59,7 +59,11 @@ class EngineerProfile(models.Model):
 
 
 class Certification(models.Model):
-    """A qualification certificate. Patch and version-upgrade work needs one that ``covers_patches`` (seed plan 3.2.1)."""
+    """A qualification certificate.
+
+    Patch and upgrade cases go only to engineers holding a valid one that ``covers_patches``
+    for the device's product line.
+    """
 
     engineer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("engineer"), on_delete=models.CASCADE, related_name="certifications"

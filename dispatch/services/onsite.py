@@ -221,7 +221,7 @@ def visit_finish(*, visit_id: int, actor: User, summary: str) -> Visit:
 
 @transaction.atomic
 def major_operation_request(*, visit_id: int, actor: User, kind: str, description: str) -> MajorOperation:
-    """Ask the customer's approval for a reinstall, reboot, data restore (seed plan 3.1.4)."""
+    """Ask the customer's approval for a reinstall, reboot or data restore: none is done on their system without it."""
     visit, ticket = _lock_visit(visit_id)
     _ensure_visit_worker(actor, visit, ticket)
     if kind not in OperationKind.values:

@@ -1,4 +1,4 @@
-"""The seed plans' promises as the starting policies (PRODUCT.md, SLA promises).
+"""The service promises made to customers, as the starting policies (the list below).
 
 Idempotent: calendars and policies are matched by name and never overwritten, so an
 administrator's edits survive; targets are added only where a policy lacks that kind.

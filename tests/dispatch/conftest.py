@@ -65,7 +65,7 @@ def old_device(customer):
 
 @pytest.fixture
 def sla_policies(db):
-    """The seed plans' on-site and escalation promises (tests start without policies)."""
+    """On site within 24 h (12 h in warranty); a solution 7 working days after escalation. Tests start without any."""
     from sla.models import Calendar, CalendarKind, ClockEvent, SlaPolicy, SlaTarget, TargetKind
 
     always = Calendar.objects.create(name="7×24", kind=CalendarKind.ALWAYS)

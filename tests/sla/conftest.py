@@ -52,7 +52,7 @@ def target(policy, kind, duration, calendar, start, stop, **kwargs) -> SlaTarget
 
 @pytest.fixture
 def policies(calendars):
-    """The seed plans' promises."""
+    """Policies like the seeded ones (first response, on site, solution), plus a 5-working-day resolution target."""
     always, wd = calendars["always"], calendars["working_days"]
     default = SlaPolicy.objects.create(name="Standard", is_default=True)
     target(default, TargetKind.FIRST_RESPONSE, 24 * H, always, ClockEvent.CREATED, ClockEvent.FIRST_PUBLIC_REPLY)

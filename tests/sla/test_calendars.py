@@ -1,4 +1,7 @@
-"""Calendar arithmetic: 7×24 on UTC instants, China's working days with 调休, overrides, unknown years."""
+"""Calendar arithmetic: 7×24 on UTC instants, China's working days with 调休, overrides, unknown years.
+
+Section headers name the rules of sla/RULES.md they hold.
+"""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -33,7 +36,7 @@ def oracle(**kwargs) -> DayOracle:
     return DayOracle(overrides=kwargs.get("overrides", {}), confirmed_years=kwargs.get("confirmed", ()))
 
 
-# --- rule 1: 7×24 is real elapsed time -------------------------------------------------------
+# --- R1: 7×24 is real elapsed time -----------------------------------------------------------
 
 
 def test_seven_by_24_adds_real_hours_across_a_dst_change():
@@ -57,7 +60,7 @@ def test_urgent_two_hours_and_normal_24_hours_on_seven_by_24():
     assert add_duration(ALWAYS, start, dt.timedelta(hours=24))[0] == sh(2026, 2, 18, 9)
 
 
-# --- rule 2: N working days ------------------------------------------------------------------
+# --- R2, R15: N working days -----------------------------------------------------------------
 
 
 def test_seven_working_days_across_national_day_2025_count_the_adjusted_weekends():
@@ -103,7 +106,7 @@ def test_working_days_without_china_calendar_are_monday_to_friday():
     assert deadline.astimezone(SH) == sh(2025, 10, 1, 10)
 
 
-# --- working hours ---------------------------------------------------------------------------
+# --- R16: working hours ----------------------------------------------------------------------
 
 
 def test_working_hours_skip_the_evening_lunch_and_weekend():
@@ -129,7 +132,7 @@ def test_working_hours_calendar_from_the_database(db):
     assert deadline.astimezone(SH) == sh(2025, 11, 10, 10)
 
 
-# --- rule 3: what a pause gives back -------------------------------------------------------------
+# --- R3: what a pause gives back -----------------------------------------------------------------
 
 
 def test_pause_across_a_weekend_gives_back_only_working_time():
@@ -152,7 +155,7 @@ def test_subtract_is_the_inverse_of_add_on_working_days():
     assert working_time_between(WORKING_DAYS, start, quarter_left, oracle=oracle()) == dt.timedelta(days=7) * 0.75
 
 
-# --- a year the library does not know -----------------------------------------------------------
+# --- R9: a year the library does not know -------------------------------------------------------
 
 
 def test_unknown_year_falls_back_to_weekends_and_statutory_holidays_and_is_provisional():

@@ -1,4 +1,4 @@
-"""The clock rules of issue 3, driven through the case lifecycle with the clock moved."""
+"""The clock rules of sla/RULES.md (sections name them), driven through the case lifecycle with the clock moved."""
 
 import datetime as dt
 
@@ -37,7 +37,7 @@ def start_work(ticket, manager, engineer):
     ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
 
 
-# --- starting and stopping ------------------------------------------------------------------
+# --- R10–R12: which targets, starting and stopping ------------------------------------------
 
 
 def test_normal_case_gets_a_24_hour_first_response_clock(policies, customer, clock_at):
@@ -135,7 +135,7 @@ def test_seven_working_days_after_escalation_span_spring_festival_2026(policies,
     assert clock(ticket, TargetKind.ESCALATION_SOLUTION).deadline == sh(2026, 2, 28, 15)
 
 
-# --- rule 3: pauses ----------------------------------------------------------------------------
+# --- R3: pauses --------------------------------------------------------------------------------
 
 
 def test_waiting_for_the_customer_pauses_and_resume_gives_back_the_paused_time(
@@ -186,7 +186,7 @@ def test_pause_wholly_in_a_holiday_gives_nothing_back_on_a_working_day_clock(
     assert (c.paused_total, c.deadline) == (dt.timedelta(0), before)
 
 
-# --- rule 4: breaches at the deadline, warnings once ------------------------------------------------
+# --- R4, R14: breaches at the deadline, warnings once -----------------------------------------------
 
 
 def test_breach_is_recorded_at_the_deadline_not_when_the_sweep_notices(policies, customer, clock_at):
@@ -256,7 +256,7 @@ def test_after_a_deadline_moves_a_passed_threshold_is_not_recorded_again(
     assert levels == [75, 90]
 
 
-# --- rule 5: stopping while paused -------------------------------------------------------------------
+# --- R5: stopping while paused -----------------------------------------------------------------------
 
 
 def test_stopping_a_paused_clock_judges_the_time_before_the_pause(policies, customer, manager, engineer, clock_at):
@@ -282,7 +282,7 @@ def test_a_clock_paused_after_its_deadline_stays_breached(policies, customer, ma
     assert (c.state, c.breached_at) == (ClockState.BREACHED, sh(2026, 3, 9, 9))
 
 
-# --- rule 6: priority changes ---------------------------------------------------------------------
+# --- R6: priority changes -------------------------------------------------------------------------
 
 
 def test_raised_priority_takes_the_earlier_of_old_deadline_and_change_plus_new_target(
@@ -337,7 +337,7 @@ def test_priority_raised_while_paused_counts_from_the_pause(
     assert c.deadline == sh(2026, 3, 3, 16)  # one working day from the pause at 10:00, plus 6 h of pause
 
 
-# --- rule 7: policy edits ---------------------------------------------------------------------
+# --- R7: policy edits -------------------------------------------------------------------------
 
 
 def test_policy_edited_while_clocks_run_keeps_their_terms_until_reapplied(policies, customer, manager, clock_at):
@@ -367,7 +367,7 @@ def test_deleted_target_leaves_running_clocks_alone(policies, customer, clock_at
     assert (c.target, c.breached_at) == (None, sh(2026, 3, 3, 9))
 
 
-# --- rule 8: reopen ----------------------------------------------------------------------------
+# --- R8: reopen --------------------------------------------------------------------------------
 
 
 def test_reopen_continues_the_same_clocks_and_counts_the_resolved_time_as_paused(
@@ -398,7 +398,7 @@ def test_archive_leaves_clocks_final_and_cancel_cancels_open_ones(policies, cust
     assert SlaClock.objects.filter(ticket=ticket, next_due_at__isnull=False).count() == 0
 
 
-# --- rule 9: provisional deadlines -----------------------------------------------------------------
+# --- R9: provisional deadlines ---------------------------------------------------------------------
 
 
 def test_deadline_in_an_unknown_year_is_provisional_and_recomputed_when_the_schedule_is_entered(
@@ -424,7 +424,7 @@ def test_recompute_changes_nothing_for_official_deadlines(policies, customer, cl
     assert clocks_recompute_provisional() == 0
 
 
-# --- the timeline --------------------------------------------------------------------------------
+# --- R18: the timeline ---------------------------------------------------------------------------
 
 
 def test_every_start_pause_resume_warning_breach_and_stop_is_on_the_timeline(

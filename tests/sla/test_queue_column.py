@@ -1,4 +1,4 @@
-"""The staff queue shows every row's SLA time left (PRODUCT.md: "SLA time left visible in every row")."""
+"""The staff queue shows every row's SLA time left, so the desk sees what falls due next without opening cases."""
 
 import pytest
 from django.urls import reverse

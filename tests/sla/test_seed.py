@@ -1,4 +1,4 @@
-"""The seed migration: the seed plans' promises as policies, safe to run again."""
+"""The seed migration: the starting policies and their targets, safe to run again."""
 
 import datetime as dt
 import importlib

@@ -1,4 +1,4 @@
-"""Step 4: the satisfaction loop, through the services and the Celery tasks (eager here)."""
+"""The satisfaction loop after a resolution, through the services and the Celery tasks (eager here)."""
 
 import datetime
 
