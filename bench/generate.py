@@ -43,6 +43,7 @@ from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from accounts.services import role_groups_ensure, user_set_roles  # noqa: E402
 from customers.models import Device, Organisation, Product, Site  # noqa: E402
+from surveys.services import SURVEY_EVENT  # noqa: E402
 from tickets.lifecycle import Status  # noqa: E402
 from tickets.models import Category, Channel, Department, EventKind, RoutingRule  # noqa: E402
 
@@ -410,7 +411,7 @@ class CaseWriter:
             if status == Status.ARCHIVED:
                 answered = rnd.random() < 0.6
                 archive_reason = "satisfied" if answered else "no_answer"
-                ev.append((EventKind.SURVEY, None, "", "", "", "f", '{"round": 1}', step(3600, 86400)))
+                ev.append((SURVEY_EVENT, None, "", "", "", "f", '{"round": 1}', step(3600, 86400)))
                 closed_at = step(3600, 7 * 86400)
                 ev.append((EventKind.STATUS, None, Status.RESOLVED, Status.ARCHIVED, "", "f",
                            json.dumps({"action": "archive", "reason": archive_reason}), closed_at))  # fmt: skip

@@ -57,9 +57,10 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from servicedesk.celery import app as celery_app  # noqa: E402
 from sla import selectors  # noqa: E402
+from sla.clocks import SLA_EVENT  # noqa: E402
 from sla.models import ClockEvent, Notification, SlaClock, SlaTarget, TargetKind  # noqa: E402
 from sla.services import sla_check_due  # noqa: E402
-from tickets.models import EventKind, TicketEvent  # noqa: E402
+from tickets.models import TicketEvent  # noqa: E402
 
 CLOCK_COLUMNS = [
     "ticket_id",
@@ -101,7 +102,7 @@ def clocks_load(open_count: int, seed: int) -> None:
     rnd = random.Random(seed)
     with connection.cursor() as cur:
         cur.execute("TRUNCATE sla_notification, sla_slaclock RESTART IDENTITY")
-        cur.execute("DELETE FROM tickets_ticketevent WHERE kind = %s", [EventKind.SLA])
+        cur.execute("DELETE FROM tickets_ticketevent WHERE kind = %s", [SLA_EVENT])
         cur.execute("SELECT id, created_at FROM tickets_ticket ORDER BY id")
         cases = cur.fetchall()
     # Open cases are spread over the years (some wait long), so the last 30 days also hold judged clocks.
@@ -196,11 +197,11 @@ def breach_scenario(count: int) -> tuple[float, dict]:
         "breaches": result.breaches,
         "notifications": notes.count(),
         "queued": notes.filter(queued_at__isnull=False).count(),
-        "events": TicketEvent.objects.filter(pk__gt=max_event, kind=EventKind.SLA).count(),
+        "events": TicketEvent.objects.filter(pk__gt=max_event, kind=SLA_EVENT).count(),
     }
     # Put it back: the run can be repeated.
     notes.delete()
-    TicketEvent.objects.filter(pk__gt=max_event, kind=EventKind.SLA).delete()
+    TicketEvent.objects.filter(pk__gt=max_event, kind=SLA_EVENT).delete()
     for pk, (deadline, due, schedule) in saved.items():
         SlaClock.objects.filter(pk=pk).update(
             deadline=deadline, next_due_at=due, warn_schedule=schedule, breached_at=None, warning_level=0

@@ -9,11 +9,13 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
-        from tickets.hooks import register_case_panel, register_event_template, register_queue_column
+        from tickets.events import register_event_kind
+        from tickets.hooks import register_case_panel, register_queue_column
 
         from . import receivers  # noqa: F401
+        from .clocks import SLA_EVENT
         from .panels import SLA_PANEL, SLA_QUEUE_COLUMN
 
         register_case_panel(SLA_PANEL)
         register_queue_column(SLA_QUEUE_COLUMN)
-        register_event_template("sla", "sla/timeline_event.html")
+        register_event_kind(SLA_EVENT, _("Service level"), template="sla/timeline_event.html")

@@ -16,12 +16,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.events import event_record
+from tickets.models import Ticket, TicketEvent
 
 from .calendars import DayOracle, add_duration, counted_between, subtract_duration
 from .models import OPEN_CLOCK_STATES, ClockEvent, ClockState, SlaClock, SlaPolicy, SlaTarget
 
 logger = logging.getLogger(__name__)
+
+# The timeline entry kind of every clock change (registered in SlaConfig.ready).
+SLA_EVENT = "sla"
 
 
 # --- choosing the terms -----------------------------------------------------------------
@@ -128,12 +132,13 @@ def event_data(clock: SlaClock, what: str, at: dt.datetime, **extra) -> dict:
 
 
 def _event(clock: SlaClock, what: str, at: dt.datetime, actor=None, **extra) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket_id=clock.ticket_id,
-        kind=EventKind.SLA,
+    return event_record(
+        ticket=clock.ticket_id,
+        kind=SLA_EVENT,
         actor=actor,
         is_public=False,
         data=event_data(clock, what, at, **extra),
+        touch=False,  # bookkeeping, not news about the case
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.tasks import enqueue
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.events import NewEvent, event_record_many, ticket_lock
 
 from . import clocks
 from .models import ClockState, Notification, NotificationKind, SlaClock
@@ -82,8 +82,8 @@ def _record(rows: list[tuple[SlaClock, str, int]], now: dt.datetime) -> list[int
     for clock, kind, level in rows:
         at = clock.deadline if kind == NotificationKind.BREACH else now
         data = clocks.event_data(clock, kind, at, level=level)
-        events.append(TicketEvent(ticket_id=clock.ticket_id, kind=EventKind.SLA, is_public=False, data=data))
-    TicketEvent.objects.bulk_create(events, batch_size=1000)
+        events.append(NewEvent(ticket_id=clock.ticket_id, kind=clocks.SLA_EVENT, data=data))
+    event_record_many(events)
     recipients = {kind: _recipients(kind) for kind in {k for _, k, _ in rows}}
     return _notify(rows, recipients)
 
@@ -205,7 +205,7 @@ def notifications_requeue(now: dt.datetime, *, older_than: dt.timedelta = dt.tim
 @transaction.atomic
 def sla_record_event(*, ticket_id: int, event: str, actor: User | None = None, at: dt.datetime | None = None) -> None:
     """Start and stop the case's clocks for ``event`` (e.g. dispatch: on-site visit decided, engineer arrived)."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("device").get(pk=ticket_id)
+    ticket = ticket_lock(ticket_id, related=("device",))
     at = at or timezone.now()
     clocks.clocks_stop(ticket=ticket, event=event, at=at, actor=actor)
     clocks.clocks_start(ticket=ticket, event=event, at=at, actor=actor)

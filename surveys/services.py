@@ -6,31 +6,40 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.tasks import enqueue
+from tickets.events import event_record, ticket_lock
 from tickets.lifecycle import Action, Status
-from tickets.models import ArchiveReason, EventKind, Ticket, TicketEvent
+from tickets.models import ArchiveReason, Ticket
 from tickets.services import ticket_transition
 
 from .models import Outcome, Survey
 
+# The timeline entry kind of a survey round (registered in SurveysConfig.ready).
+SURVEY_EVENT = "survey"
+
+
+def survey_round_count(ticket_id: int) -> int:
+    """How many survey rounds the case has had (the surveys are the record; nothing else counts them)."""
+    return Survey.objects.filter(ticket_id=ticket_id).aggregate(n=Max("round"))["n"] or 0
+
 
 def survey_open(*, ticket: Ticket) -> Survey:
-    """Start a new round for a just-resolved case; the link is emailed after commit."""
-    ticket.survey_round += 1
-    Ticket.objects.filter(pk=ticket.pk).update(survey_round=ticket.survey_round)
+    """Start a new round for a just-resolved case (row locked by the lifecycle); the link is emailed after commit."""
     email = ticket.contact.email if ticket.contact_id else ticket.requester_email
     survey = Survey.objects.create(
-        ticket=ticket, round=ticket.survey_round, token=secrets.token_urlsafe(32), email=email
+        ticket=ticket, round=survey_round_count(ticket.pk) + 1, token=secrets.token_urlsafe(32), email=email
     )
     # No stored text: the timeline renders it from the data in each reader's language.
-    TicketEvent.objects.create(
+    event_record(
         ticket=ticket,
-        kind=EventKind.SURVEY,
+        kind=SURVEY_EVENT,
         is_public=True,
         data={"round": survey.round, "outcome": Outcome.PENDING},
+        touch=False,
     )
     from .tasks import send_survey
 
@@ -96,7 +105,7 @@ def _expire_one(survey_id: int) -> int:
         return 0
     survey.outcome = Outcome.NO_ANSWER
     survey.save(update_fields=["outcome"])
-    ticket = Ticket.objects.select_for_update().get(pk=survey.ticket_id)
+    ticket = ticket_lock(survey.ticket_id)
     if ticket.status != Status.RESOLVED:
         return 0
     ticket_transition(

@@ -4,14 +4,18 @@ A case's status never changes by editing a field: the admin actions below go thr
 lifecycle (tickets.services.ticket_transition), like every other caller.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import Action, InvalidTransition
 from .models import Department, PublicRequest, RoutingRule, Ticket, TicketEvent
-from .services import ticket_transition
+from .selectors import engineer_list
+from .services import ticket_assign, ticket_transition
 
 
 @admin.register(Department)
@@ -40,26 +44,69 @@ class TicketEventInline(admin.TabularInline):
         return False
 
 
+def _apply(modeladmin, request, queryset, change) -> None:
+    """Run ``change(ticket)`` per case; each refusal is shown with its reason, the rest go on."""
+    done = 0
+    for ticket in queryset:
+        try:
+            change(ticket)
+            done += 1
+        except (InvalidTransition, PermissionDenied, ValidationError) as e:
+            reason = e.message if isinstance(e, InvalidTransition) else "; ".join(getattr(e, "messages", [str(e)]))
+            modeladmin.message_user(request, f"{ticket.reference}: {reason}", messages.WARNING)
+    if done:
+        modeladmin.message_user(
+            request, ngettext("%(n)d case changed.", "%(n)d cases changed.", done) % {"n": done}, messages.SUCCESS
+        )
+
+
 def _transition_action(action: Action, label):
     def run(modeladmin, request, queryset):
-        done = 0
-        for ticket in queryset:
-            try:
-                ticket_transition(
-                    ticket_id=ticket.pk, action=action, actor=request.user, note=gettext("From the admin.")
-                )
-                done += 1
-            except (InvalidTransition, PermissionDenied, ValidationError) as e:
-                reason = e.message if isinstance(e, InvalidTransition) else "; ".join(getattr(e, "messages", [str(e)]))
-                modeladmin.message_user(request, f"{ticket.reference}: {reason}", messages.WARNING)
-        if done:
-            modeladmin.message_user(
-                request, ngettext("%(n)d case changed.", "%(n)d cases changed.", done) % {"n": done}, messages.SUCCESS
-            )
+        _apply(
+            modeladmin,
+            request,
+            queryset,
+            lambda ticket: ticket_transition(
+                ticket_id=ticket.pk, action=action, actor=request.user, note=gettext("From the admin.")
+            ),
+        )
 
     run.short_description = label
     run.__name__ = f"transition_{action.value}"
     return run
+
+
+class AssignForm(forms.Form):
+    engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=engineer_list())
+
+
+@admin.action(description=_("Assign the selected cases to an engineer…"))
+def assign_action(modeladmin, request, queryset):
+    """The one assign (the lifecycle's, with every room's rules), from the admin: pick the engineer, then apply."""
+    form = AssignForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        engineer = form.cleaned_data["engineer"]
+        _apply(
+            modeladmin,
+            request,
+            queryset,
+            lambda ticket: ticket_assign(
+                ticket_id=ticket.pk, assignee=engineer, actor=request.user, note=gettext("From the admin.")
+            ),
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/tickets/ticket/assign.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Assign cases"),
+            "form": form,
+            "tickets": queryset,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
 
 
 @admin.register(Ticket)
@@ -81,6 +128,7 @@ class TicketAdmin(admin.ModelAdmin):
     date_hierarchy = None
     inlines = [TicketEventInline]
     actions = [
+        assign_action,
         _transition_action(Action.CANCEL, _("Cancel the selected cases")),
         _transition_action(Action.ARCHIVE, _("Archive the selected resolved cases")),
     ]

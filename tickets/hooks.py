@@ -124,6 +124,35 @@ def annotate_for_queue(queryset: QuerySet) -> QuerySet:
     return queryset
 
 
+# --- facts about a case that a room above owns --------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    """A fact about one case that an upper app keeps (how many survey rounds it had, say).
+
+    ``annotate(queryset)`` adds it to the case's query as ``name`` (a subquery: no extra query),
+    for the case page's facts and the API's ``name`` field.
+    """
+
+    name: str
+    label: str
+    annotate: Callable[[QuerySet], QuerySet]
+
+
+case_facts: list[CaseFact] = []
+
+
+def register_case_fact(fact: CaseFact) -> None:
+    case_facts[:] = [f for f in case_facts if f.name != fact.name] + [fact]
+
+
+def annotate_case_facts(queryset: QuerySet) -> QuerySet:
+    for fact in case_facts:
+        queryset = fact.annotate(queryset)
+    return queryset
+
+
 # --- what is asked of the customer --------------------------------------------------------
 
 
@@ -150,15 +179,3 @@ def register_todo_provider(name: str, provider: TodoProvider) -> None:
 
 def customer_todos(request: HttpRequest, ticket: Ticket | None = None) -> list[CustomerTodo]:
     return [todo for provider in todo_providers.values() for todo in provider(request, ticket)]
-
-
-# --- timeline entries of the rooms above -------------------------------------------------
-
-# Event kind → template that renders its details (``event`` in the context). An upper app's
-# events keep their facts in ``TicketEvent.data``; this is how the timeline shows them in the
-# reader's language.
-event_templates: dict[str, str] = {}
-
-
-def register_event_template(kind: str, template: str) -> None:
-    event_templates[kind] = template

@@ -9,7 +9,9 @@ Every caller (pages, API, tasks, admin) changes a case's status through
     (new, assigned, in progress, waiting, reopened) → cancelled
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext
@@ -102,3 +104,25 @@ def ensure_transition(status: str, action: Action) -> Status:
     if status not in transition.sources:
         raise InvalidTransition(status, action)
     return transition.target
+
+
+# --- guards: rules the rooms above add to a transition ---------------------------------------
+
+# guard(ticket, *, actor, assignee) raises ValidationError (with field messages) to refuse.
+TransitionGuard = Callable[..., None]
+_guards: dict[Action, dict[str, TransitionGuard]] = {}
+
+
+def register_transition_guard(action: Action, name: str, guard: TransitionGuard) -> None:
+    """Add an upper room's rule to ``action`` (dispatch: patch work needs a certified engineer).
+
+    ``tickets.services.ticket_transition`` runs every guard of the action inside its transaction,
+    with the case locked, after the lifecycle's own checks; so every path (pages, API, admin,
+    dispatch flows, automatic dispatch) is refused alike. Registering a name again replaces it.
+    """
+    _guards.setdefault(Action(action), {})[name] = guard
+
+
+def check_guards(action: Action, ticket: Any, **context: Any) -> None:
+    for guard in _guards.get(Action(action), {}).values():
+        guard(ticket, **context)

@@ -140,7 +140,6 @@ class Ticket(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    survey_round = models.PositiveSmallIntegerField(_("survey round"), default=0)
     archive_reason = models.CharField(_("archive reason"), max_length=20, choices=ArchiveReason.choices, blank=True)
 
     # The time of each step.
@@ -182,28 +181,22 @@ class Ticket(models.Model):
 
 
 class EventKind(models.TextChoices):
+    """The case core's own timeline entries. The rooms above register theirs (``tickets.events``)."""
+
     CREATED = "created", _("Created")
     STATUS = "status", _("Status changed")
     ASSIGNED = "assigned", _("Assigned")
     COMMENT = "comment", _("Comment")
     ATTACHMENT = "attachment", _("Attachment")
-    SURVEY = "survey", _("Survey")
     UPDATED = "updated", _("Updated")
-    SLA = "sla", _("Service level")
-    # Written by dispatch (engineers, remote and on-site handling, reports).
-    DISPATCH = "dispatch", _("Dispatch")
-    CHASED = "chased", _("Chased")
-    ESCALATED = "escalated", _("Escalated")
-    REMOTE = "remote", _("Remote support")
-    VISIT = "visit", _("On-site visit")
-    REPORT = "report", _("Fault-handling report")
 
 
 class TicketEvent(models.Model):
     """One entry on a case's timeline: who, when, what (from → to), comment, public or internal."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    # No choices: each room registers its own kinds (tickets.events.register_event_kind).
+    kind = models.CharField(_("kind"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -222,6 +215,13 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_label(self) -> str:
+        from .events import event_kind
+
+        spec = event_kind(self.kind)
+        return str(spec.label) if spec else self.kind
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -17,7 +17,8 @@ from core.tasks import enqueue
 from customers.models import Device, Organisation
 
 from . import access
-from .lifecycle import FINAL_STATUSES, Action, Status, ensure_transition
+from .events import event_record, ticket_lock
+from .lifecycle import FINAL_STATUSES, Action, Status, check_guards, ensure_transition
 from .models import (
     ArchiveReason,
     Attachment,
@@ -186,12 +187,14 @@ def ticket_create(
         ticket.reference = _reference(year, ticket.pk)
         Ticket.objects.filter(pk=ticket.pk).update(reference=ticket.reference)
 
-    event = TicketEvent.objects.create(
+    event = event_record(
         ticket=ticket,
         kind=EventKind.CREATED,
         actor=actor,
+        is_public=True,
         to_status=Status.NEW,
         data={"channel": channel},
+        touch=False,
     )
     _attach_files(ticket=ticket, event=event, files=files, actor=actor, is_public=True)
     ticket_created.send(sender=Ticket, ticket=ticket, actor=actor)
@@ -199,10 +202,6 @@ def ticket_create(
 
 
 # --- the lifecycle --------------------------------------------------------------------
-
-
-def _lock(ticket_id: int) -> Ticket:
-    return Ticket.objects.select_for_update().get(pk=ticket_id)
 
 
 def _check_allowed(actor: User | None, ticket: Ticket, action: Action) -> None:
@@ -222,16 +221,21 @@ def ticket_transition(
     assignee: User | None = None,
     resolution: str = "",
     archive_reason: str = ArchiveReason.MANUAL,
+    data: dict | None = None,
 ) -> Ticket:
-    """Move a case by one lifecycle action. Raises InvalidTransition, PermissionDenied or ValidationError."""
+    """Move a case by one lifecycle action. Raises InvalidTransition, PermissionDenied or ValidationError.
+
+    ``data`` adds the calling flow's facts to the timeline entry (dispatch: how the engineer was chosen).
+    The rooms above add their rules to an action with ``lifecycle.register_transition_guard``.
+    """
     action = Action(action)
-    ticket = _lock(ticket_id)
+    ticket = ticket_lock(ticket_id)
     _check_allowed(actor, ticket, action)
     from_status = ticket.status
     to_status = ensure_transition(from_status, action)
     now = timezone.now()
     changed = ["status", "updated_at"]
-    data: dict = {}
+    facts: dict = {}
 
     if action == Action.ASSIGN:
         if assignee is None:
@@ -240,9 +244,9 @@ def ticket_transition(
             raise ValidationError({"assignee": [gettext("%(name)s is not an active engineer.") % {"name": assignee}]})
         ticket.assignee, ticket.assigned_at = assignee, now
         changed += ["assignee", "assigned_at"]
-        data = {"assignee": assignee.pk, "assignee_name": str(assignee)}
+        facts = {"assignee": assignee.pk, "assignee_name": str(assignee)}
     elif action == Action.UNASSIGN:
-        data = {"engineer": ticket.assignee_id, "engineer_name": str(ticket.assignee) if ticket.assignee_id else ""}
+        facts = {"engineer": ticket.assignee_id, "engineer_name": str(ticket.assignee) if ticket.assignee_id else ""}
         ticket.assignee, ticket.assigned_at = None, None
         changed += ["assignee", "assigned_at"]
     elif action == Action.START:
@@ -262,26 +266,29 @@ def ticket_transition(
     elif action == Action.ARCHIVE:
         ticket.archive_reason, ticket.closed_at = archive_reason, now
         changed += ["archive_reason", "closed_at"]
-        data = {"reason": archive_reason}
+        facts = {"reason": archive_reason}
     elif action == Action.CANCEL:
         ticket.closed_at = now
         changed.append("closed_at")
 
+    # The rooms above's rules (nothing is saved yet: a refusal leaves the case as it was).
+    check_guards(action, ticket, actor=actor, assignee=assignee)
     if is_public and note and actor is not None and actor.is_staff_member and ticket.first_response_at is None:
         ticket.first_response_at = now
         changed.append("first_response_at")
 
     ticket.status = to_status
     ticket.save(update_fields=changed)
-    TicketEvent.objects.create(
+    event_record(
         ticket=ticket,
         kind=EventKind.ASSIGNED if action == Action.ASSIGN else EventKind.STATUS,
         actor=actor,
         from_status=from_status,
         to_status=to_status,
-        body=note.strip(),
+        body=note,
         is_public=is_public,
-        data={"action": action.value, **data},
+        data={**(data or {}), "action": action.value, **facts},
+        touch=False,  # the save above moved updated_at
     )
     ticket_transitioned.send(
         sender=Ticket, ticket=ticket, action=action, from_status=from_status, to_status=to_status, actor=actor
@@ -289,8 +296,13 @@ def ticket_transition(
     return ticket
 
 
-def ticket_assign(*, ticket_id: int, assignee: User, actor: User | None, note: str = "") -> Ticket:
-    return ticket_transition(ticket_id=ticket_id, action=Action.ASSIGN, actor=actor, assignee=assignee, note=note)
+def ticket_assign(
+    *, ticket_id: int, assignee: User, actor: User | None, note: str = "", data: dict | None = None
+) -> Ticket:
+    """The one way to give a case to an engineer: the lifecycle's ASSIGN with every room's guards."""
+    return ticket_transition(
+        ticket_id=ticket_id, action=Action.ASSIGN, actor=actor, assignee=assignee, note=note, data=data
+    )
 
 
 def ticket_resolve(*, ticket_id: int, resolution: str, actor: User | None) -> Ticket:
@@ -306,7 +318,7 @@ def ticket_comment(
 ) -> TicketEvent:
     """Add a comment (with files). A customer's reply to a waiting case puts it back in progress."""
     files = list(files)
-    ticket = _lock(ticket_id)
+    ticket = ticket_lock(ticket_id)
     if not access.can_comment(actor, ticket, internal=not is_public):
         raise PermissionDenied(gettext("You may not comment on this case."))
     if not body.strip() and not files:
@@ -315,12 +327,8 @@ def ticket_comment(
         raise ValidationError({"body": [gettext("This case is closed; open a new request instead.")]})
     _validate_files(files)
 
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        kind=EventKind.COMMENT,
-        actor=actor,
-        body=body.strip(),
-        is_public=is_public,
+    event = event_record(
+        ticket=ticket, kind=EventKind.COMMENT, actor=actor, body=body, is_public=is_public, touch=False
     )
     _attach_files(ticket=ticket, event=event, files=files, actor=actor, is_public=is_public)
     if is_public and actor.is_staff_member and ticket.first_response_at is None:
@@ -336,7 +344,7 @@ def ticket_comment(
 
 @transaction.atomic
 def attachment_add(*, ticket_id: int, actor: User, file, is_public: bool = True) -> Attachment:
-    ticket = _lock(ticket_id)
+    ticket = ticket_lock(ticket_id)
     if not access.can_comment(actor, ticket, internal=not is_public):
         raise PermissionDenied(gettext("You may not add files to this case."))
     if ticket.status in FINAL_STATUSES:
@@ -345,8 +353,13 @@ def attachment_add(*, ticket_id: int, actor: User, file, is_public: bool = True)
         validate_upload(file)
     except ValidationError as e:
         raise ValidationError({"file": e.messages}) from e
-    event = TicketEvent.objects.create(
-        ticket=ticket, kind=EventKind.ATTACHMENT, actor=actor, is_public=is_public, data={"filename": file.name}
+    event = event_record(
+        ticket=ticket,
+        kind=EventKind.ATTACHMENT,
+        actor=actor,
+        is_public=is_public,
+        data={"filename": file.name},
+        touch=False,
     )
     (attachment,) = _attach_files(ticket=ticket, event=event, files=[file], actor=actor, is_public=is_public)
     return attachment
@@ -361,7 +374,7 @@ def ticket_update(*, ticket_id: int, actor: User, **changes) -> Ticket:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({f: [gettext("This field cannot be changed.")] for f in unknown})
-    ticket = _lock(ticket_id)
+    ticket = ticket_lock(ticket_id)
     if not access.can_edit(actor, ticket):
         raise PermissionDenied(gettext("You may not change this case."))
     if ticket.status in FINAL_STATUSES:
@@ -380,7 +393,7 @@ def ticket_update(*, ticket_id: int, actor: User, **changes) -> Ticket:
         return ticket
     ticket.full_clean(exclude=["reference", "contact", "organisation", "assignee", "created_by"])
     ticket.save(update_fields=[*diff, "updated_at"])
-    TicketEvent.objects.create(ticket=ticket, kind=EventKind.UPDATED, actor=actor, is_public=False, data=diff)
+    event_record(ticket=ticket, kind=EventKind.UPDATED, actor=actor, is_public=False, data=diff, touch=False)
     ticket_updated.send(sender=Ticket, ticket=ticket, changes=diff, actor=actor)
     return ticket
 
@@ -422,8 +435,12 @@ def public_request_confirm(*, token: str) -> Ticket | None:
         requester_phone=request.phone if not contact else "",
     )
     if request.company and not contact:
-        TicketEvent.objects.create(
-            ticket=ticket, kind=EventKind.COMMENT, is_public=False, body=gettext("Company: %s") % request.company
+        event_record(
+            ticket=ticket,
+            kind=EventKind.COMMENT,
+            is_public=False,
+            body=gettext("Company: %s") % request.company,
+            touch=False,
         )
     request.confirmed_at, request.ticket = timezone.now(), ticket
     request.save(update_fields=["confirmed_at", "ticket"])

@@ -26,8 +26,9 @@ from rest_framework.throttling import AnonRateThrottle
 
 from core.pagination import NoCountPagination
 from tickets.access import tickets_visible_to
-from tickets.lifecycle import Status
+from tickets.lifecycle import Action, Status
 from tickets.selectors import ticket_get_for_user
+from tickets.services import ticket_transition
 
 from .. import selectors
 from ..models import (
@@ -296,8 +297,12 @@ class DispatchCaseViewSet(DispatchAPIMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         ticket = self._ticket()
-        assignment.assignment_accept(
-            ticket_id=ticket.pk, engineer=request.user, note=self._input(s.OptionalNoteInputSerializer)["note"]
+        # The one accept: the lifecycle's START (the assigned engineer, or a manager on their behalf).
+        ticket_transition(
+            ticket_id=ticket.pk,
+            action=Action.START,
+            actor=request.user,
+            note=self._input(s.OptionalNoteInputSerializer)["note"],
         )
         return self._out(s.CaseDispatchOutputSerializer, self._state(ticket))
 

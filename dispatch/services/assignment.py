@@ -17,22 +17,25 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import Role
 from core.tasks import enqueue
 from tickets.lifecycle import OPEN_STATUSES, Action, Status
-from tickets.models import Category, EventKind, Ticket, TicketEvent
+from tickets.models import Category, Ticket
 from tickets.selectors import engineer_list
-from tickets.services import ticket_transition
+from tickets.services import ticket_assign, ticket_transition
 from warranty.models import ServiceContract
 
+from ..events import DispatchEvent
 from ..models import AutoRule, CaseDispatch, Certification, DispatchMode, DispatchPolicy, EngineerProfile
 from ..selectors import duty_list_now
 from .common import DispatchConflict, case_state, lock_ticket, managers_for, record_event
 
 logger = logging.getLogger(__name__)
 
+# One reason, wherever an uncertified engineer is refused for patch work or ranked last for it.
+CERTIFICATE_NEEDED = _("Patch and upgrade work needs an engineer with a valid patch-installation certificate.")
 # "Keep whatever is there": the default of ``expected_assignee_id`` (no optimistic check).
 ANY = object()
 # Cases that count towards an engineer's load: assigned to them and not finished.
@@ -194,7 +197,7 @@ def engineer_suggest(ticket: Ticket, *, at: dt.datetime | None = None) -> list[S
             s.reasons.append(gettext("At the load limit"))
         if needs_cert and engineer.pk not in certified:
             s.eligible = False
-            s.reasons.append(gettext("Patch work needs a valid patch-installation certificate"))
+            s.reasons.append(str(CERTIFICATE_NEEDED))
         if engineer.pk in passed_over:
             s.passed_over = True
             s.reasons.append(gettext("Declined or did not accept this case before"))
@@ -207,22 +210,16 @@ def engineer_suggest(ticket: Ticket, *, at: dt.datetime | None = None) -> list[S
 
 
 def _ensure_certified(ticket: Ticket, engineer: User) -> None:
-    if ticket.category != Category.PATCH:
+    if ticket.category != Category.PATCH or engineer is None:
         return
     product_line = ticket.device.product.product_line if ticket.device_id else ""
     if engineer.pk not in _patch_certified([engineer.pk], product_line, timezone.localdate()):
-        raise ValidationError(
-            {
-                "assignee": [
-                    gettext("Patch and upgrade work needs an engineer with a valid patch-installation certificate.")
-                ]
-            }
-        )
+        raise ValidationError({"assignee": [str(CERTIFICATE_NEEDED)]})
 
 
-def _ensure_engineer(engineer: User) -> None:
-    if not (engineer.is_active and engineer.has_role(Role.ENGINEER)):
-        raise ValidationError({"assignee": [gettext("%(name)s is not an active engineer.") % {"name": engineer}]})
+def assign_guard(ticket: Ticket, *, assignee: User | None, **_context) -> None:
+    """The lifecycle's ASSIGN asks this on every path (page, API, admin, dispatch): certificates for patch work."""
+    _ensure_certified(ticket, assignee)
 
 
 def _set_awaiting(ticket: Ticket, engineer: User, policy: DispatchPolicy, now: dt.datetime) -> None:
@@ -232,14 +229,10 @@ def _set_awaiting(ticket: Ticket, engineer: User, policy: DispatchPolicy, now: d
     state.save(update_fields=["awaiting", "accept_due_at"])
 
 
-def _assign(*, ticket: Ticket, engineer: User, actor: User | None, note: str, data: dict | None = None) -> Ticket:
-    """Assign the locked case and start the acceptance clock (in the caller's transaction)."""
-    ticket = ticket_transition(ticket_id=ticket.pk, action=Action.ASSIGN, actor=actor, assignee=engineer, note=note)
-    if data:
-        event = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.ASSIGNED).order_by("-pk").first()
-        event.data = {**event.data, **data}
-        event.save(update_fields=["data"])
-    return ticket  # the acceptance clock starts in on_transition
+def _assign(*, ticket: Ticket, engineer: User, actor: User | None, note: str, data: dict) -> Ticket:
+    """Assign the locked case through the one assign (the lifecycle and its guards); the acceptance
+    clock starts in ``on_transition``."""
+    return ticket_assign(ticket_id=ticket.pk, assignee=engineer, actor=actor, note=note, data=data)
 
 
 # --- the manager assigns --------------------------------------------------------------
@@ -263,8 +256,6 @@ def dispatch_assign(
             gettext("%(reference)s was just assigned to %(engineer)s by someone else; reload and try again.")
             % {"reference": ticket.reference, "engineer": ticket.assignee or gettext("nobody")}
         )
-    _ensure_engineer(engineer)
-    _ensure_certified(ticket, engineer)
     return _assign(ticket=ticket, engineer=engineer, actor=actor, note=note, data={"mode": DispatchMode.MANAGER})
 
 
@@ -301,19 +292,23 @@ def ticket_claim(*, ticket_id: int, engineer: User) -> Ticket:
     taken and gets ``DispatchConflict``.
     """
     ticket = lock_ticket(ticket_id)
-    _ensure_engineer(engineer)
     if ticket.status != Status.NEW or ticket.assignee_id is not None:
         raise DispatchConflict(gettext("%(reference)s has already been taken.") % {"reference": ticket.reference})
     refusal = claim_refusal(ticket, engineer, policy_for(ticket))
     if refusal:
         raise PermissionDenied(refusal)
     note = gettext("Claimed from the pool by %(engineer)s.") % {"engineer": engineer}
-    ticket = ticket_transition(
-        ticket_id=ticket.pk, action=Action.ASSIGN, actor=None, assignee=engineer, note=note, is_public=False
+    ticket_transition(
+        ticket_id=ticket.pk,
+        action=Action.ASSIGN,
+        actor=None,
+        assignee=engineer,
+        note=note,
+        is_public=False,
+        data={"mode": DispatchMode.POOL},
     )
-    ticket = ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
-    _clear_awaiting(ticket)
-    return ticket
+    # Accepted at once: the START ends the acceptance wait (on_transition).
+    return ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
 
 
 # --- automatic dispatch ---------------------------------------------------------------
@@ -353,7 +348,7 @@ def dispatch_auto(*, ticket_id: int) -> Ticket | None:
     if engineer is None:
         record_event(
             ticket=ticket,
-            kind=EventKind.DISPATCH,
+            kind=DispatchEvent.DISPATCH,
             actor=None,
             body=gettext("No engineer fits the automatic dispatch rules; the manager must assign this case."),
             data={"action": "auto_failed"},
@@ -380,17 +375,6 @@ def _clear_awaiting(ticket: Ticket) -> None:
     CaseDispatch.objects.filter(ticket=ticket).update(awaiting=None, accept_due_at=None)
 
 
-@transaction.atomic
-def assignment_accept(*, ticket_id: int, engineer: User, note: str = "") -> Ticket:
-    """The assigned engineer accepts the case and starts work (the lifecycle's START)."""
-    ticket = lock_ticket(ticket_id)
-    if ticket.assignee_id != engineer.pk:
-        raise PermissionDenied(gettext("Only the assigned engineer accepts a case."))
-    ticket = ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer, note=note)
-    _clear_awaiting(ticket)
-    return ticket
-
-
 def _return_to_queue(*, ticket: Ticket, engineer: User, actor: User | None, reason: str, action: str) -> None:
     """Put an assigned, not yet accepted case back where it came from: unassigned and new,
     through the lifecycle's UNASSIGN (which writes the status change on the timeline)."""
@@ -408,7 +392,7 @@ def _return_to_queue(*, ticket: Ticket, engineer: User, actor: User | None, reas
     }.get(policy.mode, gettext("back with the manager"))
     record_event(
         ticket=ticket,
-        kind=EventKind.DISPATCH,
+        kind=DispatchEvent.DISPATCH,
         actor=actor,
         body=reason,
         data={

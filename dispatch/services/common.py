@@ -11,7 +11,7 @@ from accounts.roles import Role
 from core.errors import Conflict
 from core.tasks import enqueue
 from tickets import access
-from tickets.lifecycle import FINAL_STATUSES
+from tickets.events import event_record, ticket_lock
 from tickets.models import Ticket, TicketEvent
 
 from ..models import CaseDispatch
@@ -22,12 +22,8 @@ class DispatchConflict(Conflict):
 
 
 def lock_ticket(ticket_id: int) -> Ticket:
-    """Lock the case row: every dispatch write on a case queues behind the one before it."""
-    return (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("device__product", "device__site")
-        .get(pk=ticket_id)
-    )
+    """Lock the case row (with what dispatch reads of its device): every dispatch write on a case queues behind the one before it."""
+    return ticket_lock(ticket_id, related=("device__product", "device__site"))
 
 
 def case_state(ticket: Ticket) -> CaseDispatch:
@@ -57,13 +53,6 @@ def ensure_handler(actor: User | None, ticket: Ticket) -> None:
         raise PermissionDenied(gettext("Only the case's engineer or a manager may do this."))
 
 
-def ensure_open(ticket: Ticket, field: str = "status") -> None:
-    from django.core.exceptions import ValidationError
-
-    if ticket.status in FINAL_STATUSES:
-        raise ValidationError({field: [gettext("This case is closed.")]})
-
-
 def managers_for(ticket: Ticket) -> list[User]:
     """Who is told about dispatch trouble: the department's managers, else every manager."""
     managers = User.objects.filter(is_active=True, groups__name=Role.MANAGER).distinct().order_by("pk")
@@ -86,10 +75,7 @@ def record_event(
     recipients = sorted({u.pk for u in notify or [] if u is not None and u.email and u != actor})
     if recipients:
         data["notify"] = recipients
-    event = TicketEvent.objects.create(
-        ticket=ticket, kind=kind, actor=actor, body=body.strip(), is_public=is_public, data=data
-    )
-    Ticket.objects.filter(pk=ticket.pk).update(updated_at=event.created_at)
+    event = event_record(ticket=ticket, kind=kind, actor=actor, body=body, is_public=is_public, data=data)
     if recipients:
         from ..tasks import send_dispatch_email
 

@@ -17,8 +17,8 @@ from sla.models import ClockEvent
 from sla.services import sla_record_event
 from tickets import access
 from tickets.lifecycle import OPEN_STATUSES
-from tickets.models import EventKind
 
+from ..events import DispatchEvent
 from ..models import CaseDispatch, Escalation, Tier
 from .assignment import dispatch_assign
 from .common import case_state, ensure_handler, ensure_staff, lock_ticket, managers_for, record_event
@@ -44,7 +44,7 @@ def ticket_chase(*, ticket_id: int, actor: User, note: str = "") -> CaseDispatch
     if ticket.status not in OPEN_STATUSES:
         raise ValidationError({"status": [gettext("Only an open case can be chased.")]})
     now = timezone.now()
-    recent = ticket.events.filter(kind=EventKind.CHASED, actor=actor, created_at__gt=now - chase_min_interval())
+    recent = ticket.events.filter(kind=DispatchEvent.CHASED, actor=actor, created_at__gt=now - chase_min_interval())
     if recent.exists():
         raise ValidationError({"note": [gettext("You chased this case a moment ago; we are on it.")]})
     state = case_state(ticket)
@@ -52,7 +52,7 @@ def ticket_chase(*, ticket_id: int, actor: User, note: str = "") -> CaseDispatch
     state.refresh_from_db(fields=["chase_count", "last_chased_at"])
     record_event(
         ticket=ticket,
-        kind=EventKind.CHASED,
+        kind=DispatchEvent.CHASED,
         actor=actor,
         body=note or gettext("Chased (%(count)d).") % {"count": state.chase_count},
         is_public=True,
@@ -101,7 +101,7 @@ def ticket_escalate(
         notify += _project_managers()
     record_event(
         ticket=ticket,
-        kind=EventKind.ESCALATED,
+        kind=DispatchEvent.ESCALATED,
         actor=actor,
         body=reason,
         data={"escalation": escalation.pk, "from_tier": current, "to_tier": int(target)},
@@ -136,7 +136,7 @@ def escalation_solution_give(*, ticket_id: int, actor: User, solution: str) -> E
     escalation.save(update_fields=["solution", "solution_by", "solution_given_at"])
     record_event(
         ticket=ticket,
-        kind=EventKind.ESCALATED,
+        kind=DispatchEvent.ESCALATED,
         actor=actor,
         body=solution,
         is_public=True,

@@ -16,9 +16,10 @@ from accounts.models import User
 from sla.models import ClockEvent
 from sla.services import sla_record_event
 from tickets.lifecycle import OPEN_STATUSES
-from tickets.models import EventKind, Ticket
+from tickets.models import Ticket
 
 from .. import links, pdf
+from ..events import DispatchEvent
 from ..models import (
     ACTIVE_VISIT_STATUSES,
     MajorOperation,
@@ -35,7 +36,7 @@ from .common import ensure_handler, ensure_sees, lock_ticket, managers_for, reco
 
 def _event(ticket, actor, body, data, *, notify=None, is_public=True):
     return record_event(
-        ticket=ticket, kind=EventKind.VISIT, actor=actor, body=body, is_public=is_public, data=data, notify=notify
+        ticket=ticket, kind=DispatchEvent.VISIT, actor=actor, body=body, is_public=is_public, data=data, notify=notify
     )
 
 

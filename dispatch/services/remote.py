@@ -14,10 +14,11 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from tickets.lifecycle import OPEN_STATUSES
-from tickets.models import EventKind, Ticket
+from tickets.models import Ticket
 from tickets.uploads import validate_upload
 
 from .. import links
+from ..events import DispatchEvent
 from ..models import ApprovalChannel, CommandLog, PlanStatus, RemoteSession, SessionStatus, SolutionPlan
 from .common import ensure_handler, ensure_sees, lock_ticket, record_event
 
@@ -41,7 +42,7 @@ def _lock_session(session_id: int) -> tuple[RemoteSession, Ticket]:
 
 def _event(ticket, actor, body, data, *, notify=None, is_public=True):
     return record_event(
-        ticket=ticket, kind=EventKind.REMOTE, actor=actor, body=body, is_public=is_public, data=data, notify=notify
+        ticket=ticket, kind=DispatchEvent.REMOTE, actor=actor, body=body, is_public=is_public, data=data, notify=notify
     )
 
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from tickets.models import EventKind, Ticket
+from tickets.models import Ticket
 
 from .. import pdf
+from ..events import DispatchEvent
 from ..models import CommandLog, FaultReport, MajorOperation, PartLine, RemoteSession, SolutionPlan, Visit
 from .common import ensure_handler, lock_ticket, record_event
 
@@ -132,7 +133,7 @@ def fault_report_write(
     report.pdf.save(f"{ticket.reference}-fault-report.pdf", ContentFile(fault_report_pdf(report)), save=True)
     record_event(
         ticket=ticket,
-        kind=EventKind.REPORT,
+        kind=DispatchEvent.REPORT,
         actor=actor,
         body=gettext("Fault-handling report filed."),
         is_public=True,

@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from tickets.lifecycle import Action
 from tickets.selectors import ticket_get_for_user
+from tickets.services import ticket_transition
 from tickets.views._common import staff_required
 
 from ..forms import ChaseForm, DeclineForm, EscalateForm, SolutionForm
-from ..services.assignment import assignment_accept, assignment_decline, ticket_claim
+from ..services.assignment import assignment_decline, ticket_claim
 from ..services.handling import escalation_solution_give, ticket_chase, ticket_escalate
 from ._common import case_url, form_page, next_or, run
 
@@ -23,7 +25,7 @@ def accept(request, reference):
     ticket = ticket_get_for_user(request.user, reference=reference)
     return run(
         request,
-        lambda: assignment_accept(ticket_id=ticket.pk, engineer=request.user),
+        lambda: ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=request.user),
         success=gettext("You accepted %(reference)s.") % {"reference": ticket.reference},
         back=next_or(request, case_url(request, ticket)),
     )

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from dispatch.events import DispatchEvent
 from dispatch.models import AutoRule, CaseDispatch, DispatchMode, DispatchPolicy
 from dispatch.services.assignment import (
-    assignment_accept,
     assignment_decline,
     dispatch_assign,
     dispatch_auto,
@@ -23,9 +23,9 @@ from dispatch.services.assignment import (
 )
 from dispatch.services.common import DispatchConflict
 from dispatch.services.roster import certification_add
-from tickets.lifecycle import Status
+from tickets.lifecycle import Action, Status
 from tickets.models import Category, EventKind, Ticket
-from tickets.services import ticket_assign
+from tickets.services import ticket_assign, ticket_transition
 from warranty.models import ServiceContract
 
 from ..factories import ContactFactory, make_staff, make_ticket
@@ -285,7 +285,7 @@ def test_automatic_dispatch_with_nobody_eligible_tells_the_manager(department, m
     ticket = make_ticket(contact=customer)
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW
-    assert ticket.events.filter(kind=EventKind.DISPATCH, data__action="auto_failed").exists()
+    assert ticket.events.filter(kind=DispatchEvent.DISPATCH, data__action="auto_failed").exists()
     assert [m.to for m in mail.outbox] == [["boss@example.com"]]
 
 
@@ -302,7 +302,7 @@ def test_auto_dispatch_leaves_assigned_cases_alone(department, engineer, other_e
 def test_engineer_accepts(manager, engineer, customer):
     ticket = make_ticket(contact=customer)
     dispatch_assign(ticket_id=ticket.pk, engineer=engineer, actor=manager)
-    assignment_accept(ticket_id=ticket.pk, engineer=engineer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
     ticket.refresh_from_db()
     assert ticket.status == Status.IN_PROGRESS
     assert CaseDispatch.objects.get(ticket=ticket).accept_due_at is None
@@ -312,7 +312,7 @@ def test_only_the_assignee_accepts(manager, engineer, other_engineer, customer):
     ticket = make_ticket(contact=customer)
     dispatch_assign(ticket_id=ticket.pk, engineer=engineer, actor=manager)
     with pytest.raises(PermissionDenied):
-        assignment_accept(ticket_id=ticket.pk, engineer=other_engineer)
+        ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=other_engineer)
 
 
 def test_decline_returns_the_case_to_the_manager_with_the_reason(manager, engineer, customer):
@@ -325,7 +325,7 @@ def test_decline_returns_the_case_to_the_manager_with_the_reason(manager, engine
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee) == (Status.NEW, None)
-    event = ticket.events.get(kind=EventKind.DISPATCH)
+    event = ticket.events.get(kind=DispatchEvent.DISPATCH)
     assert (event.actor, event.body, event.data["action"]) == (engineer, "Declined: On leave tomorrow", "declined")
     assert CaseDispatch.objects.get(ticket=ticket).passed_over == [engineer.pk]
     assert mail.outbox[0].to == ["boss@example.com"]
@@ -358,7 +358,7 @@ def test_a_case_not_accepted_in_time_is_dispatched_again_once(
 
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee) == (Status.ASSIGNED, second)  # the next engineer, not the same one
-    timed_out = ticket.events.get(kind=EventKind.DISPATCH)
+    timed_out = ticket.events.get(kind=DispatchEvent.DISPATCH)
     assert timed_out.data["action"] == "timed_out"
     assert "did not accept the case in time" in timed_out.body
     assert any("boss@example.com" in m.to for m in mail.outbox)
@@ -369,7 +369,7 @@ def test_a_case_not_accepted_in_time_is_dispatched_again_once(
 def test_an_accepted_case_is_not_swept(manager, engineer, customer):
     ticket = make_ticket(contact=customer)
     dispatch_assign(ticket_id=ticket.pk, engineer=engineer, actor=manager)
-    assignment_accept(ticket_id=ticket.pk, engineer=engineer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
     assert dispatch_sweep_unaccepted(now=timezone.now() + 2 * H) == 0
 
 

@@ -8,12 +8,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from dispatch.events import DispatchEvent
 from dispatch.models import CaseDispatch, Escalation, Tier
 from dispatch.services.assignment import dispatch_assign
 from dispatch.services.handling import escalation_solution_give, ticket_chase, ticket_escalate
 from sla.models import ClockState, SlaClock, TargetKind
 from tickets.lifecycle import Action
-from tickets.models import EventKind
 from tickets.services import ticket_transition
 
 from ..factories import make_ticket
@@ -34,7 +34,7 @@ def test_customer_chase_is_counted_timelined_and_emailed(assigned_case, customer
 
     state = CaseDispatch.objects.get(ticket=assigned_case)
     assert state.chase_count == 1
-    event = assigned_case.events.get(kind=EventKind.CHASED)
+    event = assigned_case.events.get(kind=DispatchEvent.CHASED)
     assert (event.actor, event.body, event.is_public) == (customer, "Production is down!", True)
     assert sorted(m.to[0] for m in mail.outbox) == ["boss@example.com", "eng@example.com"]
 
@@ -78,7 +78,7 @@ def test_escalation_walks_the_tiers(customer, agent, engineer, manager, project_
     assert (second.from_tier, second.to_tier) == (Tier.ENGINEER, Tier.PROJECT_MANAGER)
     assert CaseDispatch.objects.get(ticket=ticket).tier == Tier.PROJECT_MANAGER
     assert any("pm@example.com" in m.to for m in mail.outbox)
-    assert ticket.events.filter(kind=EventKind.ESCALATED).count() == 2
+    assert ticket.events.filter(kind=DispatchEvent.ESCALATED).count() == 2
 
     with pytest.raises(ValidationError) as e:
         ticket_escalate(ticket_id=ticket.pk, actor=manager, reason="Again")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
+from dispatch.events import DispatchEvent
 from dispatch.models import OperationKind, SignedVia, VisitStatus
 from dispatch.services.assignment import dispatch_assign
 from dispatch.services.onsite import (
@@ -30,7 +31,6 @@ from dispatch.services.onsite import (
 )
 from dispatch.signatures import decode_signature
 from sla.models import ClockState, SlaClock, TargetKind
-from tickets.models import EventKind
 
 from ..factories import make_ticket
 
@@ -92,7 +92,7 @@ def test_arrival_with_location_stops_the_on_site_clock(sla_policies, visit, engi
     assert arrived.status == VisitStatus.ON_SITE
     assert (arrived.arrival_latitude, arrived.arrival_longitude) == (Decimal("22.543096"), Decimal("114.057865"))
     assert SlaClock.objects.get(ticket=case, kind=TargetKind.ON_SITE).state == ClockState.MET
-    assert case.events.filter(kind=EventKind.VISIT, data__action="arrived").exists()
+    assert case.events.filter(kind=DispatchEvent.VISIT, data__action="arrived").exists()
 
 
 def test_arrival_refuses_half_a_location(visit, engineer):
@@ -172,7 +172,7 @@ def test_parts_are_charged_outside_warranty(customer, manager, engineer, old_dev
     line = part_add(ticket_id=ticket.pk, actor=engineer, description="Fan module", quantity=2, unit_price="350.5")
     assert not line.in_warranty
     assert line.amount_charged == Decimal("701.00")
-    assert "charged 701.00" in ticket.events.filter(kind=EventKind.VISIT).last().body
+    assert "charged 701.00" in ticket.events.filter(kind=DispatchEvent.VISIT).last().body
 
 
 def test_part_input_is_checked(case, engineer):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dispatch.events import DispatchEvent
 from dispatch.models import ApprovalChannel, CommandLog, ImmutableError, PlanStatus, SessionStatus
 from dispatch.services.assignment import dispatch_assign
 from dispatch.services.remote import (
@@ -23,7 +24,6 @@ from dispatch.services.remote import (
     solution_plan_decide,
     solution_plan_submit,
 )
-from tickets.models import EventKind
 
 from ..factories import make_ticket
 
@@ -53,7 +53,7 @@ def session(case, engineer):
 
 def test_request_is_on_the_timeline_and_waits_for_the_customer(session, case):
     assert session.status == SessionStatus.REQUESTED
-    event = case.events.get(kind=EventKind.REMOTE)
+    event = case.events.get(kind=DispatchEvent.REMOTE)
     assert "OceanStor 5300 controller A" in event.body
     assert event.is_public
 
@@ -170,7 +170,7 @@ def test_pasted_command_log_is_stored_with_its_checksum(case, engineer, session)
     assert log.sha256 == hashlib.sha256(text.encode()).hexdigest()
     assert log.read() == text.encode()
     assert log.verify()
-    assert log.sha256 in case.events.filter(kind=EventKind.REMOTE).last().body
+    assert log.sha256 in case.events.filter(kind=DispatchEvent.REMOTE).last().body
 
 
 def test_uploaded_command_log_keeps_the_file(case, engineer):

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
+from dispatch.events import DispatchEvent
 from dispatch.selectors import fault_report_search
-from dispatch.services.assignment import assignment_accept, dispatch_assign
+from dispatch.services.assignment import dispatch_assign
 from dispatch.services.onsite import (
     major_operation_approve,
     major_operation_done,
@@ -22,8 +23,8 @@ from dispatch.services.onsite import (
 )
 from dispatch.services.remote import command_log_add, remote_session_decide, remote_session_request
 from dispatch.services.reports import fault_report_write
-from tickets.models import EventKind
-from tickets.services import ticket_resolve
+from tickets.lifecycle import Action
+from tickets.services import ticket_resolve, ticket_transition
 
 from ..factories import make_ticket
 
@@ -38,7 +39,7 @@ def handled_case(customer, engineer, manager, storage_device):
     """A case worked remotely, then on site: command log, visit, reboot approved, a part."""
     ticket = make_ticket(contact=customer, device=storage_device, subject="阵列离线")
     dispatch_assign(ticket_id=ticket.pk, engineer=engineer, actor=manager)
-    assignment_accept(ticket_id=ticket.pk, engineer=engineer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
     now = timezone.now()
     session = remote_session_request(
         ticket_id=ticket.pk,
@@ -98,7 +99,7 @@ def test_report_pdf_carries_the_whole_case(handled_case, engineer):
         assert expected in flat, expected
     log = handled_case.command_logs.get()
     assert log.sha256[:16] in text.replace("\n", "")  # …and its checksum
-    event = handled_case.events.get(kind=EventKind.REPORT)
+    event = handled_case.events.get(kind=DispatchEvent.REPORT)
     assert event.is_public
 
 

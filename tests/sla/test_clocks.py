@@ -3,7 +3,7 @@
 import datetime as dt
 
 from sla.calendars import DayOracle
-from sla.clocks import clocks_recompute_provisional
+from sla.clocks import SLA_EVENT, clocks_recompute_provisional
 from sla.models import (
     CalendarDay,
     CalendarYear,
@@ -17,7 +17,7 @@ from sla.models import (
 from sla.services import sla_check_due, sla_policy_reapply, sla_record_event
 from tests.factories import DeviceFactory, make_ticket
 from tickets.lifecycle import Action
-from tickets.models import EventKind, Priority
+from tickets.models import Priority
 from tickets.services import ticket_comment, ticket_transition, ticket_update
 
 from .conftest import SH, H, sh, target
@@ -28,7 +28,7 @@ def clock(ticket, kind=TargetKind.FIRST_RESPONSE) -> SlaClock:
 
 
 def sla_events(ticket, kind=None) -> list[str]:
-    events = ticket.events.filter(kind=EventKind.SLA).order_by("pk")
+    events = ticket.events.filter(kind=SLA_EVENT).order_by("pk")
     return [e.data["sla"] for e in events if kind is None or e.data["target"] == kind]
 
 
@@ -198,7 +198,7 @@ def test_breach_is_recorded_at_the_deadline_not_when_the_sweep_notices(policies,
     assert result.breaches == 1
     assert c.breached_at == sh(2026, 3, 2, 11)
     assert c.state == ClockState.RUNNING  # overdue, still waiting for the response
-    event = ticket.events.filter(kind=EventKind.SLA, data__sla="breach").get()
+    event = ticket.events.filter(kind=SLA_EVENT, data__sla="breach").get()
     assert dt.datetime.fromisoformat(event.data["at"]) == sh(2026, 3, 2, 11)
 
 
@@ -210,7 +210,7 @@ def test_warnings_and_breach_are_each_recorded_once(policies, customer, clock_at
         sla_check_due()
         sla_check_due()
     assert sla_events(ticket, TargetKind.FIRST_RESPONSE) == ["started", "warning", "warning", "breach"]
-    levels = [e.data["level"] for e in ticket.events.filter(kind=EventKind.SLA, data__sla="warning").order_by("pk")]
+    levels = [e.data["level"] for e in ticket.events.filter(kind=SLA_EVENT, data__sla="warning").order_by("pk")]
     assert levels == [75, 90]
     assert clock(ticket).next_due_at is None
 
@@ -441,7 +441,7 @@ def test_every_start_pause_resume_warning_breach_and_stop_is_on_the_timeline(
     traveller.move_to(sh(2026, 3, 2, 12))
     ticket_transition(ticket_id=ticket.pk, action=Action.RESUME, actor=engineer)
     assert sla_events(ticket, TargetKind.RESOLUTION) == ["started", "paused", "resumed"]
-    event = ticket.events.filter(kind=EventKind.SLA, data__sla="stopped").get()
+    event = ticket.events.filter(kind=SLA_EVENT, data__sla="stopped").get()
     assert event.is_public is False
     assert event.data["outcome"] == ClockState.MET
 

@@ -13,12 +13,13 @@ from django.core import mail
 from django.utils import timezone
 
 from servicedesk.celery import app as celery_app
+from sla.clocks import SLA_EVENT
 from sla.models import ClockState, Notification, NotificationKind, SlaClock, TargetKind
 from sla.services import sla_check_due
 from tests.conftest import real_worker_env
 from tests.factories import make_ticket
 from tickets.lifecycle import Action
-from tickets.models import EventKind, Priority, TicketEvent
+from tickets.models import Priority, TicketEvent
 from tickets.services import ticket_comment, ticket_transition, ticket_update
 
 from .conftest import sh
@@ -114,7 +115,7 @@ def test_broker_down_cases_still_work_and_the_next_sweep_catches_up(
     assert result.requeued == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["manager@example.com", "pm@example.com"]
     assert not Notification.objects.filter(sent_at=None).exists()
-    assert TicketEvent.objects.filter(ticket=ticket, kind=EventKind.SLA, data__sla="breach").count() == 1
+    assert TicketEvent.objects.filter(ticket=ticket, kind=SLA_EVENT, data__sla="breach").count() == 1
 
 
 def test_a_failed_enqueue_is_logged_not_raised(db, caplog):
@@ -189,7 +190,7 @@ def test_two_workers_sweeping_at_once_record_and_notify_each_breach_once(
         time.sleep(0.5)
     time.sleep(2)  # let any duplicate show itself
     assert SlaClock.objects.filter(kind=TargetKind.FIRST_RESPONSE, breached_at=past).count() == len(tickets)
-    assert TicketEvent.objects.filter(kind=EventKind.SLA, data__sla="breach").count() == len(tickets)
+    assert TicketEvent.objects.filter(kind=SLA_EVENT, data__sla="breach").count() == len(tickets)
     assert Notification.objects.count() == expected
     assert Notification.objects.filter(sent_at__isnull=False).count() == expected
     sent = "".join(p.read_text(errors="replace") for p in two_workers.glob("*.log"))

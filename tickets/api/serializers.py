@@ -78,6 +78,10 @@ class TicketOutputSerializer(serializers.ModelSerializer):
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     priority_label = serializers.CharField(source="get_priority_display", read_only=True)
     archive_reason_label = serializers.CharField(source="get_archive_reason_display", read_only=True)
+    # Kept by the satisfaction loop, annotated on the case's query (tickets.hooks.CaseFact).
+    survey_round = serializers.IntegerField(
+        read_only=True, default=0, help_text=_("How many satisfaction-survey rounds the case has had.")
+    )
     organisation = RefSerializer(read_only=True, allow_null=True)
     contact = RefSerializer(read_only=True, allow_null=True)
     device = DeviceRefSerializer(read_only=True, allow_null=True)
@@ -242,7 +246,7 @@ class EventAttachmentSerializer(AttachmentOutputSerializer):
 
 
 class EventOutputSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = serializers.CharField(read_only=True)
     actor = RefSerializer(read_only=True, allow_null=True)
     attachments = EventAttachmentSerializer(source="files", many=True, read_only=True)
 

@@ -87,7 +87,7 @@ class TicketViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.ticket_list_for_user(self.request.user)
+        return selectors.ticket_list_for_api(self.request.user)
 
     def get_object(self) -> Ticket:
         ticket = selectors.ticket_get_for_user(self.request.user, pk=self.kwargs["pk"])

@@ -6,7 +6,7 @@ from django.forms.utils import flatatt
 from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 
-from ..hooks import event_templates
+from ..events import event_kind
 from ..lifecycle import Status
 from ..models import Priority, Ticket
 
@@ -122,8 +122,9 @@ def _select(bound_field, attrs: dict):
 
 @register.simple_tag(takes_context=True)
 def event_details(context, event) -> str:
-    """The details an upper app registered a template for (tickets.hooks.register_event_template)."""
-    template = event_templates.get(event.kind)
+    """The details an upper app registered a template for (tickets.events.register_event_kind)."""
+    spec = event_kind(event.kind)
+    template = spec.template if spec else ""
     if not template:
         return ""
     return render_to_string(template, {"event": event}, request=context.get("request"))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ..access import can_comment, can_edit, can_perform
 from ..filters import SORTS, TicketFilter
 from ..forms import CaseEditForm, CommentForm, StaffCaseForm, TransitionForm
-from ..hooks import annotate_for_queue, case_panels_for, queue_columns
+from ..hooks import annotate_for_queue, case_facts, case_panels_for, queue_columns
 from ..lifecycle import FINAL_STATUSES, Action, InvalidTransition, allowed_actions
 from ..models import Department
 from ..selectors import engineer_list, ticket_get_for_user, ticket_list_for_user, ticket_timeline
@@ -102,6 +102,7 @@ def _render_case(request, ticket, *, transition_form=None, comment_form=None, ed
         "tickets/staff/case.html",
         {
             "ticket": ticket,
+            "facts": [{"label": f.label, "value": getattr(ticket, f.name, "")} for f in case_facts],
             "timeline": ticket_timeline(ticket, user),
             "actions": action_forms,
             "assign_allowed": Action.ASSIGN in actions,

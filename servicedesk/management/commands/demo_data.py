@@ -14,9 +14,9 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_groups_ensure, user_set_roles
 from customers.models import Device, Organisation, Product, Site
-from dispatch.models import DutyKind, DutyShift
+from dispatch.models import Certification, DutyKind, DutyShift
 from dispatch.services.reports import fault_report_write
-from dispatch.services.roster import duty_shift_create, engineer_profile_save
+from dispatch.services.roster import certification_add, duty_shift_create, engineer_profile_save
 from surveys.models import Survey
 from surveys.services import survey_answer, survey_expire_unanswered
 from tickets.lifecycle import Action
@@ -136,6 +136,15 @@ class Command(BaseCommand):
         for username, (lines, regions) in profiles.items():
             engineer_profile_save(
                 engineer=staff[username], actor=staff["manager"], product_lines=lines, regions=regions
+            )
+        # Patch and upgrade work goes only to certified engineers: 刘军 (engineer) holds the certificate.
+        if not Certification.objects.filter(engineer=staff["engineer"], covers_patches=True).exists():
+            certification_add(
+                engineer=staff["engineer"],
+                actor=staff["manager"],
+                name="补丁安装资格证书",
+                number="PATCH-2026-001",
+                covers_patches=True,
             )
 
     def _roster(self, staff) -> None:
