@@ -7,6 +7,7 @@ an object outside it answers 404, never 403, so its existence does not leak.
 from django.db.models import Q, QuerySet
 
 from accounts.roles import Role
+from customers.access import NOTHING, is_contact_of, organisation_q
 
 from .lifecycle import Action, Status
 from .models import Ticket
@@ -24,8 +25,9 @@ def ticket_visibility_q(user) -> Q | None:
     q = Q(pk__in=[])
     if Role.ENGINEER in user.roles:
         q |= Q(assignee=user) | Q(assignee__isnull=True, status=Status.NEW)
-    if Role.CUSTOMER in user.roles and user.organisation_id:
-        q |= Q(organisation_id=user.organisation_id)
+    if Role.CUSTOMER in user.roles:
+        # (A staff member with a customer role sees cases by their staff roles only.)
+        q |= organisation_q(user) or NOTHING
     return q
 
 
@@ -48,11 +50,7 @@ def can_see(user, ticket: Ticket) -> bool:
 
 
 def _is_customer_of(user, ticket: Ticket) -> bool:
-    return (
-        Role.CUSTOMER in user.roles
-        and user.organisation_id is not None
-        and ticket.organisation_id == user.organisation_id
-    )
+    return is_contact_of(user, ticket.organisation_id)
 
 
 def can_perform(user, ticket: Ticket, action: Action) -> bool:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from customers.access import visible_to
 from customers.models import Device, Organisation
 
 from .lifecycle import Status
@@ -28,9 +29,9 @@ def _organisations(request):
     # A customer may only filter by their own organisation: any other id is simply "not a choice",
     # so the answer never tells which organisations exist.
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and not user.is_staff_member:
-        return Organisation.objects.filter(pk=user.organisation_id)
-    return Organisation.objects.all()
+    if user is None:
+        return Organisation.objects.all()  # the schema generator
+    return visible_to(user, Organisation.objects.all(), path="")
 
 
 class TicketFilter(django_filters.FilterSet):

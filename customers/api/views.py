@@ -20,6 +20,7 @@ from accounts.roles import Role
 from accounts.services import user_set_roles
 from core.phones import phone_digits
 
+from ..access import visible_to
 from ..models import Device, Organisation, Product
 from .serializers import (
     ContactInputSerializer,
@@ -127,20 +128,17 @@ class RegistryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def base_queryset(self) -> QuerySet:
         raise NotImplementedError
 
+    # How a row leads to its organisation, for the organisation rule ("": the row is one).
+    organisation_path = "organisation"
+
     def visible(self, queryset: QuerySet, user: User) -> QuerySet:
-        """Customers (anyone who is not staff) see their own organisation's records only."""
-        return queryset.filter(organisation_id=user.organisation_id)
+        return visible_to(user, queryset, self.organisation_path)
 
     def get_queryset(self):
         queryset = self.base_queryset()
         if getattr(self, "swagger_fake_view", False):
             return queryset.none()
-        user = self.request.user
-        if user.is_staff_member:
-            return queryset
-        if user.organisation_id is None:
-            return queryset.none()
-        return self.visible(queryset, user)
+        return self.visible(queryset, self.request.user)
 
     def save(self, serializer):
         return serializer.save()
@@ -191,11 +189,10 @@ class OrganisationViewSet(RegistryViewSet):
     output_serializer = input_serializer = OrganisationSerializer
     filterset_class = OrganisationFilter
 
+    organisation_path = ""
+
     def base_queryset(self):
         return Organisation.objects.all()
-
-    def visible(self, queryset, user):
-        return queryset.filter(pk=user.organisation_id)
 
 
 @_registry_schema("contact", ContactInputSerializer, ContactOutputSerializer, "contacts")
@@ -227,7 +224,9 @@ class ProductViewSet(RegistryViewSet):
 
     def visible(self, queryset, user):
         # A customer sees the products their organisation runs.
-        return queryset.filter(pk__in=Device.objects.filter(organisation_id=user.organisation_id).values("product_id"))
+        if user.is_authenticated and user.is_staff_member:
+            return queryset
+        return queryset.filter(pk__in=visible_to(user, Device.objects.all()).values("product_id"))
 
 
 @_registry_schema("device", DeviceInputSerializer, DeviceOutputSerializer, "devices")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
+from customers.access import is_contact_of
 from sla.models import ClockEvent
 from sla.services import sla_record_event
 from tickets import access
@@ -38,8 +39,7 @@ def ticket_chase(*, ticket_id: int, actor: User, note: str = "") -> CaseDispatch
     ticket = lock_ticket(ticket_id)
     if not access.can_see(actor, ticket):
         raise PermissionDenied(gettext("You may not do this on this case."))
-    is_customer = actor.is_customer and actor.organisation_id == ticket.organisation_id
-    if not (actor.is_supervisor or is_customer):
+    if not (actor.is_supervisor or is_contact_of(actor, ticket.organisation_id)):
         raise PermissionDenied(gettext("Only the customer or a manager chases a case."))
     if ticket.status not in OPEN_STATUSES:
         raise ValidationError({"status": [gettext("Only an open case can be chased.")]})

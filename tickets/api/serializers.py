@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from customers.access import visible_to
 from customers.api.serializers import BlankableEmailField, DeviceRefSerializer, RefSerializer
 from customers.models import Device, Organisation
 
@@ -34,8 +35,7 @@ class VisibleOrganisationField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         user = _user(self.parent)
-        qs = Organisation.objects.all()
-        return qs if user.is_staff_member else qs.filter(pk=user.organisation_id)
+        return visible_to(user, Organisation.objects.all(), path="")
 
 
 class VisibleContactField(serializers.PrimaryKeyRelatedField):
@@ -46,8 +46,7 @@ class VisibleContactField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         user = _user(self.parent)
-        qs = User.objects.filter(organisation__isnull=False, is_active=True)
-        return qs if user.is_staff_member else qs.filter(organisation_id=user.organisation_id)
+        return visible_to(user, User.objects.filter(organisation__isnull=False, is_active=True))
 
 
 class VisibleDeviceField(serializers.PrimaryKeyRelatedField):
@@ -56,8 +55,7 @@ class VisibleDeviceField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         user = _user(self.parent)
-        qs = Device.objects.all()
-        return qs if user.is_staff_member else qs.filter(organisation_id=user.organisation_id)
+        return visible_to(user, Device.objects.all())
 
 
 def attachment_download_url(attachment: Attachment, request=None) -> str:
