@@ -38,6 +38,7 @@ class NoCountPagination(PageNumberPagination):
             return None
         from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+        assert self.request is not None  # set by paginate_queryset, which always runs first
         url = self.request.build_absolute_uri()
         if number == 1:
             return remove_query_param(url, self.page_query_param)

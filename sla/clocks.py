@@ -49,7 +49,8 @@ def active_policies() -> list[SlaPolicy]:
 def policy_list_for_ticket(ticket: Ticket) -> list[SlaPolicy]:
     """Active policies matching the case, most specific first, the default policy last."""
     today = timezone.localdate()
-    in_warranty = bool(ticket.device_id and ticket.device.in_warranty(today))
+    device = ticket.device if ticket.device_id else None
+    in_warranty = bool(device is not None and device.in_warranty(today))
     contract_ids: set[int] = set()
     if ticket.organisation_id:
         from warranty.models import ServiceContract
@@ -216,13 +217,13 @@ def clocks_pause(*, ticket: Ticket, status: str, at: dt.datetime) -> None:
 def clocks_resume(*, ticket: Ticket, status: str, at: dt.datetime) -> None:
     oracle = DayOracle()
     for clock in _open_clocks(ticket, state=ClockState.PAUSED):
-        if status not in clock.pause_statuses:
+        if status not in clock.pause_statuses and clock.paused_at is not None:  # a paused clock has its moment
             _resume(clock, clock.paused_at, at, oracle)
 
 
 def _stop(clock: SlaClock, at: dt.datetime, by: str, actor=None) -> None:
     """Stop and judge a clock. Stopped while paused, it is judged on the time before the pause (sla/RULES.md, R5)."""
-    effective = clock.paused_at if clock.state == ClockState.PAUSED else at
+    effective = clock.paused_at if clock.state == ClockState.PAUSED and clock.paused_at is not None else at
     late = effective > clock.deadline
     if late and clock.breached_at is None:
         # Nobody swept it in time (or the broker was down): the breach is still the deadline's.
@@ -256,6 +257,8 @@ def clocks_reopened(*, ticket: Ticket, status: str, at: dt.datetime) -> None:
         .filter(ticket=ticket, stopped_by=ClockEvent.RESOLVED, state__in=[ClockState.MET, ClockState.BREACHED])
     )
     for clock in clocks:
+        if clock.stopped_at is None:  # not reachable: a met or breached clock has stopped
+            continue
         _resume(clock, clock.stopped_at, at, oracle, what="reopened")
         if status in clock.pause_statuses:
             _pause(clock, at)

@@ -29,7 +29,7 @@ def survey_round_count(ticket_id: int) -> int:
 
 def survey_open(*, ticket: Ticket) -> Survey:
     """Start a new round for a just-resolved case (row locked by the lifecycle); the link is emailed after commit."""
-    email = ticket.contact.email if ticket.contact_id else ticket.requester_email
+    email = ticket.contact.email if ticket.contact is not None else ticket.requester_email
     survey = Survey.objects.create(
         ticket=ticket, round=survey_round_count(ticket.pk) + 1, token=secrets.token_urlsafe(32), email=email
     )

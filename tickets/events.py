@@ -20,12 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Model
-
 from .models import EventKind, Ticket, TicketEvent
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
+
+    from accounts.models import User
 
 
 # --- kinds ------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ def event_record(
     *,
     ticket: Ticket | int,
     kind: str,
-    actor: Model | None = None,
+    actor: User | None = None,
     body: str = "",
     is_public: bool = False,
     data: dict[str, Any] | None = None,

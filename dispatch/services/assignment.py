@@ -28,7 +28,7 @@ from tickets.services import ticket_assign, ticket_transition
 from warranty.models import ServiceContract
 
 from ..events import DispatchEvent
-from ..models import AutoRule, CaseDispatch, Certification, DispatchMode, DispatchPolicy, EngineerProfile
+from ..models import AutoRule, CaseDispatch, Certification, DispatchMode, DispatchPolicy, DutyShift, EngineerProfile
 from ..selectors import duty_list_now
 from .common import DispatchConflict, case_state, lock_ticket, managers_for, record_event
 
@@ -51,7 +51,7 @@ def policy_for(ticket: Ticket) -> DispatchPolicy:
         policy = DispatchPolicy.objects.filter(department_id=ticket.department_id).first()
         if policy:
             return policy
-    return DispatchPolicy(department_id=ticket.department_id, mode=DispatchMode.MANAGER)
+    return DispatchPolicy(department=ticket.department, mode=DispatchMode.MANAGER)
 
 
 def dedicated_engineer_for(ticket: Ticket, on: dt.date | None = None) -> tuple[User | None, ServiceContract | None]:
@@ -70,9 +70,10 @@ def dedicated_engineer_for(ticket: Ticket, on: dt.date | None = None) -> tuple[U
             break
         if best is None and not contract.devices.exists():
             best = contract  # an organisation-wide contract, unless one names the device
-    if best is None or not best.dedicated_engineer.is_active:
+    engineer = best.dedicated_engineer if best is not None else None
+    if engineer is None or not engineer.is_active:
         return None, None
-    return best.dedicated_engineer, best
+    return engineer, best
 
 
 def engineer_loads(engineer_ids: list[int]) -> dict[int, int]:
@@ -153,7 +154,7 @@ def engineer_suggest(ticket: Ticket, *, at: dt.datetime | None = None) -> list[S
     ids = [e.pk for e in engineers]
     profiles = {p.user_id: p for p in EngineerProfile.objects.filter(user_id__in=ids)}
     loads = engineer_loads(ids)
-    duty = {}
+    duty: dict[int, DutyShift] = {}
     for shift in duty_list_now(at=at).filter(engineer_id__in=ids):
         duty.setdefault(shift.engineer_id, shift)
     dedicated, contract = dedicated_engineer_for(ticket, today)
@@ -169,7 +170,7 @@ def engineer_suggest(ticket: Ticket, *, at: dt.datetime | None = None) -> list[S
     for engineer in engineers:
         profile = profiles.get(engineer.pk) or EngineerProfile(user=engineer)
         s = Suggestion(engineer=engineer, load=loads.get(engineer.pk, 0), max_open_cases=profile.max_open_cases)
-        if dedicated is not None and dedicated.pk == engineer.pk:
+        if dedicated is not None and contract is not None and dedicated.pk == engineer.pk:
             s.dedicated = True
             s.reasons.append(gettext("Dedicated engineer of contract %(number)s") % {"number": contract.number})
         if product_line:
@@ -183,11 +184,12 @@ def engineer_suggest(ticket: Ticket, *, at: dt.datetime | None = None) -> list[S
             s.reasons.append(
                 (gettext("Works in %(region)s") if s.region else gettext("Not in %(region)s")) % {"region": where}
             )
-        shift = duty.get(engineer.pk)
-        if shift:
-            s.on_duty, s.on_call_phone = True, shift.on_call_phone
+        on_shift = duty.get(engineer.pk)
+        if on_shift is not None:
+            s.on_duty, s.on_call_phone = True, on_shift.on_call_phone
             s.reasons.append(
-                gettext("On duty now until %(time)s") % {"time": f"{timezone.localtime(shift.ends_at):%Y-%m-%d %H:%M}"}
+                gettext("On duty now until %(time)s")
+                % {"time": f"{timezone.localtime(on_shift.ends_at):%Y-%m-%d %H:%M}"}
             )
         s.at_capacity = s.load >= s.max_open_cases
         s.reasons.append(
@@ -209,10 +211,11 @@ def engineer_suggest(ticket: Ticket, *, at: dt.datetime | None = None) -> list[S
 # --- rules ----------------------------------------------------------------------------
 
 
-def _ensure_certified(ticket: Ticket, engineer: User) -> None:
+def _ensure_certified(ticket: Ticket, engineer: User | None) -> None:
     if ticket.category != Category.PATCH or engineer is None:
         return
-    product_line = ticket.device.product.product_line if ticket.device_id else ""
+    device = ticket.device if ticket.device_id else None
+    product_line = device.product.product_line if device is not None else ""
     if engineer.pk not in _patch_certified([engineer.pk], product_line, timezone.localdate()):
         raise ValidationError({"assignee": [str(CERTIFICATE_NEEDED)]})
 
@@ -329,12 +332,10 @@ def _auto_pick(ticket: Ticket, policy: DispatchPolicy) -> User | None:
         after = [s for s in by_id if s.engineer.pk > last]
         return (after or by_id)[0].engineer
     if rule == AutoRule.REGION:
-        key = lambda s: (not s.region, s.load, s.engineer.pk)  # noqa: E731
-    elif rule == AutoRule.SKILL:
-        key = lambda s: (not s.skill, s.load, s.engineer.pk)  # noqa: E731
-    else:  # FEWEST_OPEN
-        key = lambda s: (s.load, s.engineer.pk)  # noqa: E731
-    return min(ranked, key=key).engineer
+        return min(ranked, key=lambda s: (not s.region, s.load, s.engineer.pk)).engineer
+    if rule == AutoRule.SKILL:
+        return min(ranked, key=lambda s: (not s.skill, s.load, s.engineer.pk)).engineer
+    return min(ranked, key=lambda s: (s.load, s.engineer.pk)).engineer  # FEWEST_OPEN
 
 
 @transaction.atomic
@@ -387,8 +388,8 @@ def _return_to_queue(*, ticket: Ticket, engineer: User, actor: User | None, reas
     state.redispatch_count += 1
     state.save(update_fields=["awaiting", "accept_due_at", "passed_over", "redispatch_count"])
     where = {
-        DispatchMode.POOL: gettext("back in the pool"),
-        DispatchMode.AUTO: gettext("dispatched again automatically"),
+        DispatchMode.POOL.value: gettext("back in the pool"),
+        DispatchMode.AUTO.value: gettext("dispatched again automatically"),
     }.get(policy.mode, gettext("back with the manager"))
     record_event(
         ticket=ticket,
@@ -453,9 +454,9 @@ def dispatch_sweep_unaccepted(*, now: dt.datetime | None = None, batch_size: int
             if claimed != 1:
                 continue  # another sweeper, or the engineer accepted meanwhile
             ticket = lock_ticket(row["ticket_id"])
-            if ticket.status != Status.ASSIGNED or ticket.assignee_id is None:
-                continue
             engineer = ticket.assignee
+            if ticket.status != Status.ASSIGNED or engineer is None:
+                continue
             _return_to_queue(
                 ticket=ticket,
                 engineer=engineer,
@@ -475,7 +476,7 @@ def dispatch_sweep_unaccepted(*, now: dt.datetime | None = None, batch_size: int
 def on_transition(*, ticket: Ticket, action: str, from_status: str) -> None:
     """Whoever assigns (pages, API, services), the engineer has ``accept_minutes`` to accept; any
     other move (START, CANCEL, …) ends the wait. Runs in the transition's transaction, row locked."""
-    if action == Action.ASSIGN and ticket.assignee_id:
+    if action == Action.ASSIGN and ticket.assignee is not None:
         _set_awaiting(ticket, ticket.assignee, policy_for(ticket), timezone.now())
     elif from_status == Status.ASSIGNED:
         _clear_awaiting(ticket)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
@@ -68,7 +70,7 @@ def record_event(
     body: str = "",
     is_public: bool = False,
     data: dict | None = None,
-    notify: list[User] | None = None,
+    notify: Sequence[User | None] | None = None,
 ) -> TicketEvent:
     """Put an event on the case's timeline and, after commit, email the people in ``notify``."""
     data = dict(data or {})
