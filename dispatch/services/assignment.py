@@ -28,7 +28,7 @@ from tickets.services import ticket_transition
 from warranty.models import ServiceContract
 
 from ..models import AutoRule, CaseDispatch, Certification, DispatchMode, DispatchPolicy, EngineerProfile
-from ..selectors import duty_list_now
+from ..roster.selectors import duty_list_now
 from .common import DispatchConflict, case_state, lock_ticket, managers_for, record_event
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dispatch.models import ApprovalChannel, CommandLog, ImmutableError, PlanStatus, SessionStatus
-from dispatch.services.assignment import dispatch_assign
-from dispatch.services.remote import (
+from dispatch.remote.services import (
     command_log_add,
     remote_approval_token,
     remote_session_decide,
@@ -23,6 +22,7 @@ from dispatch.services.remote import (
     solution_plan_decide,
     solution_plan_submit,
 )
+from dispatch.services.assignment import dispatch_assign
 from tickets.models import EventKind
 
 from ..factories import make_ticket

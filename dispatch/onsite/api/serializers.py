@@ -15,7 +15,7 @@ from dispatch.api.common import (
     absolute,
     inline_choice,
 )
-from dispatch.models import MajorOperation, OperationKind, PartLine, ServiceApplication, Visit
+from dispatch.onsite.models import MajorOperation, OperationKind, PartLine, ServiceApplication, Visit
 
 
 class VisitOutputSerializer(serializers.ModelSerializer):

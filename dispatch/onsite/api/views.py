@@ -21,8 +21,8 @@ from dispatch.api.common import (
     staff_only,
     stored_file,
 )
-from dispatch.models import MajorOperation, PartLine, ServiceApplication, Visit
-from dispatch.services import onsite
+from dispatch.onsite import services as onsite
+from dispatch.onsite.models import MajorOperation, PartLine, ServiceApplication, Visit
 
 from . import serializers as s
 

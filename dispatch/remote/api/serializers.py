@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from dispatch.api.common import UserRefSerializer, VisibleRowField, VisibleTicketField, absolute
-from dispatch.models import CommandLog, RemoteSession, SolutionPlan
+from dispatch.remote.models import CommandLog, RemoteSession, SolutionPlan
 
 
 class RemoteSessionOutputSerializer(serializers.ModelSerializer):

@@ -23,8 +23,8 @@ from dispatch.api.common import (
     staff_only,
     stored_file,
 )
-from dispatch.models import CommandLog, RemoteSession, SolutionPlan
-from dispatch.services import remote
+from dispatch.remote import services as remote
+from dispatch.remote.models import CommandLog, RemoteSession, SolutionPlan
 
 from . import serializers as s
 

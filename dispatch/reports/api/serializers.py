@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from dispatch.api.common import VisibleTicketField, absolute
-from dispatch.models import FaultReport
+from dispatch.reports.models import FaultReport
 
 
 class FaultReportOutputSerializer(serializers.ModelSerializer):

@@ -8,10 +8,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
-from dispatch import selectors
 from dispatch.api.common import PDF, DispatchAPIMixin, doc, stored_file
-from dispatch.models import FaultReport
-from dispatch.services import reports
+from dispatch.reports import selectors
+from dispatch.reports import services as reports
+from dispatch.reports.models import FaultReport
 
 from . import serializers as s
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from customers.models import Organisation
 from dispatch.api.common import EngineerField, UserRefSerializer, inline_choice
-from dispatch.models import DutyKind, DutyShift, EngineerProfile
+from dispatch.roster.models import DutyKind, DutyShift, EngineerProfile
 from tickets.models import Department
 
 

@@ -12,10 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
-from dispatch import selectors
 from dispatch.api.common import ERROR_403, ERROR_404, DispatchAPIMixin, doc, staff_only
-from dispatch.models import DutyShift, EngineerProfile
-from dispatch.services import roster
+from dispatch.roster import selectors
+from dispatch.roster import services as roster
+from dispatch.roster.models import DutyShift, EngineerProfile
 
 from . import serializers as s
 

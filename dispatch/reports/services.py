@@ -14,8 +14,10 @@ from accounts.models import User
 from tickets.models import EventKind, Ticket
 
 from .. import pdf
-from ..models import CommandLog, FaultReport, MajorOperation, PartLine, RemoteSession, SolutionPlan, Visit
-from .common import ensure_handler, lock_ticket, record_event
+from ..onsite.models import MajorOperation, PartLine, Visit
+from ..remote.models import CommandLog, RemoteSession, SolutionPlan
+from ..services.common import ensure_handler, lock_ticket, record_event
+from .models import FaultReport
 
 
 def _approvals(ticket: Ticket) -> list[list[str]]:
