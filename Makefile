@@ -37,6 +37,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	DEBUG=true $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -14,9 +14,12 @@ from tickets.lifecycle import OPEN_STATUSES, Action, Status, allowed_actions
 from tickets.models import Ticket
 
 from . import links
-from .forms import EscalateForm, PlanForm, RemoteRequestForm, VisitDecideForm
-from .models import DispatchMode, PlanStatus, SessionStatus, Tier
-from .selectors import case_handling, duty_list_now
+from .forms import EscalateForm
+from .models import DispatchMode, Tier
+from .onsite.forms import VisitDecideForm
+from .remote.forms import PlanForm, RemoteRequestForm
+from .roster.selectors import duty_list_now
+from .selectors import case_handling
 
 
 def _window() -> dict:
@@ -47,7 +50,7 @@ def staff_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
     if ticket.assignee_id and tier < Tier.ENGINEER:
         tier = Tier.ENGINEER
     for session in data["sessions"]:
-        if session.status == SessionStatus.REQUESTED:
+        if session.is_open:
             token = links.make_token(links.REMOTE_APPROVAL, session.pk, ticket.contact_id)
             session.link = request.build_absolute_uri(reverse("dispatch:remote-link", args=[token]))
     return {
@@ -68,7 +71,7 @@ def staff_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
         "plan_form": PlanForm() if handler and is_open else None,
         "escalate_form": EscalateForm(),
         "visit_form": VisitDecideForm() if handler and is_open and user.is_supervisor else None,
-        "active_visit": next((v for v in data["visits"] if v.status in ("decided", "en_route", "on_site")), None),
+        "active_visit": next((v for v in data["visits"] if v.is_active), None),
     }
 
 
@@ -77,11 +80,9 @@ def portal_panel_context(request: HttpRequest, ticket: Ticket) -> dict | None:
     if request.user.is_staff_member:
         return None  # staff see the staff panel
     data = case_handling(ticket)
-    asked_sessions = [s for s in data["sessions"] if s.status == SessionStatus.REQUESTED]
-    asked_plans = [p for p in data["plans"] if p.status == PlanStatus.SUBMITTED]
-    asked_operations = [
-        op for v in data["visits"] for op in v.operations.all() if op.approved_at is None and op.done_at is None
-    ]
+    asked_sessions = [s for s in data["sessions"] if s.is_open]
+    asked_plans = [p for p in data["plans"] if p.is_open]
+    asked_operations = [op for v in data["visits"] for op in v.operations.all() if op.is_awaiting_approval]
     state = data["state"]
     return {
         "ticket": ticket,

@@ -6,7 +6,8 @@ from django.utils.translation import gettext
 from tickets.access import tickets_visible_to
 from tickets.hooks import CustomerTodo
 
-from .models import PlanStatus, RemoteSession, SessionStatus, SolutionPlan
+from .remote.lifecycle import OPEN_PLAN_STATUSES, OPEN_SESSION_STATUSES
+from .remote.models import RemoteSession, SolutionPlan
 
 
 def approvals_to_give(request, ticket=None) -> list[CustomerTodo]:
@@ -14,12 +15,12 @@ def approvals_to_give(request, ticket=None) -> list[CustomerTodo]:
         return []  # the case's own panel asks for the approval in place
     visible = tickets_visible_to(request.user)
     sessions = (
-        RemoteSession.objects.filter(status=SessionStatus.REQUESTED, ticket__in=visible)
+        RemoteSession.objects.filter(status__in=OPEN_SESSION_STATUSES, ticket__in=visible)
         .select_related("ticket")
         .order_by("created_at")[:20]
     )
     plans = (
-        SolutionPlan.objects.filter(status=PlanStatus.SUBMITTED, ticket__in=visible)
+        SolutionPlan.objects.filter(status__in=OPEN_PLAN_STATUSES, ticket__in=visible)
         .select_related("ticket")
         .order_by("created_at")[:20]
     )

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from .views import assign, case, onsite, remote, reports, roster
+from .onsite import views as onsite
+from .remote import views as remote
+from .reports import views as reports
+from .roster import views as roster
+from .views import assign, case
 
 app_name = "dispatch"
 urlpatterns = [

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from accounts.models import User
 from accounts.roles import Role
 from dispatch.models import DutyShift, FaultReport
-from dispatch.selectors import duty_list_now
+from dispatch.roster.selectors import duty_list_now
 from tickets.lifecycle import Status
 from tickets.models import ArchiveReason, Ticket
 

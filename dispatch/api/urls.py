@@ -1,17 +1,21 @@
 """Dispatch's API routes, registered on the /api/v1/ router in servicedesk/api_urls.py."""
 
-from . import views
+from ..onsite.api import views as onsite
+from ..remote.api import views as remote
+from ..reports.api import views as reports
+from ..roster.api import views as roster
+from . import cases
 
 ROUTES = [
-    ("engineers", views.EngineerProfileViewSet, "engineer"),
-    ("duty-shifts", views.DutyShiftViewSet, "duty-shift"),
-    ("dispatch-cases", views.DispatchCaseViewSet, "dispatch-case"),
-    ("remote-sessions", views.RemoteSessionViewSet, "remote-session"),
-    ("solution-plans", views.SolutionPlanViewSet, "solution-plan"),
-    ("command-logs", views.CommandLogViewSet, "command-log"),
-    ("visits", views.VisitViewSet, "visit"),
-    ("major-operations", views.MajorOperationViewSet, "major-operation"),
-    ("parts", views.PartLineViewSet, "part"),
-    ("service-applications", views.ServiceApplicationViewSet, "service-application"),
-    ("fault-reports", views.FaultReportViewSet, "fault-report"),
+    ("engineers", roster.EngineerProfileViewSet, "engineer"),
+    ("duty-shifts", roster.DutyShiftViewSet, "duty-shift"),
+    ("dispatch-cases", cases.DispatchCaseViewSet, "dispatch-case"),
+    ("remote-sessions", remote.RemoteSessionViewSet, "remote-session"),
+    ("solution-plans", remote.SolutionPlanViewSet, "solution-plan"),
+    ("command-logs", remote.CommandLogViewSet, "command-log"),
+    ("visits", onsite.VisitViewSet, "visit"),
+    ("major-operations", onsite.MajorOperationViewSet, "major-operation"),
+    ("parts", onsite.PartLineViewSet, "part"),
+    ("service-applications", onsite.ServiceApplicationViewSet, "service-application"),
+    ("fault-reports", reports.FaultReportViewSet, "fault-report"),
 ]

@@ -29,7 +29,7 @@ from warranty.models import ServiceContract
 
 from ..events import DispatchEvent
 from ..models import AutoRule, CaseDispatch, Certification, DispatchMode, DispatchPolicy, DutyShift, EngineerProfile
-from ..selectors import duty_list_now
+from ..roster.selectors import duty_list_now
 from .common import DispatchConflict, case_state, lock_ticket, managers_for, record_event
 
 logger = logging.getLogger(__name__)

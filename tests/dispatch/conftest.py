@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from dispatch.services.roster import duty_shift_create, engineer_profile_save
+from dispatch.roster.services import duty_shift_create, engineer_profile_save
 
 from ..factories import DeviceFactory, ProductFactory, SiteFactory, make_staff
 

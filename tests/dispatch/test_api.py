@@ -15,9 +15,9 @@ from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from dispatch.models import CommandLog, DispatchMode, DispatchPolicy
+from dispatch.onsite.services import visit_arrive, visit_decide
+from dispatch.remote.services import remote_approval_token, remote_session_request
 from dispatch.services.assignment import dispatch_assign
-from dispatch.services.onsite import visit_arrive, visit_decide
-from dispatch.services.remote import remote_approval_token, remote_session_request
 from tickets.lifecycle import Status
 
 from ..factories import make_ticket
@@ -343,7 +343,7 @@ def test_major_operation_done_without_approval_is_403(api, engineer, manager, ca
 
 
 def test_fault_database_search_over_the_api(api, manager, engineer, case):
-    from dispatch.services.reports import fault_report_write
+    from dispatch.reports.services import fault_report_write
     from tickets.services import ticket_transition
 
     ticket_transition(ticket_id=case.pk, action="start", actor=engineer)

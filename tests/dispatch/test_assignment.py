@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from dispatch.events import DispatchEvent
 from dispatch.models import AutoRule, CaseDispatch, DispatchMode, DispatchPolicy
+from dispatch.roster.services import certification_add
 from dispatch.services.assignment import (
     assignment_decline,
     dispatch_assign,
@@ -22,7 +23,6 @@ from dispatch.services.assignment import (
     ticket_claim,
 )
 from dispatch.services.common import DispatchConflict
-from dispatch.services.roster import certification_add
 from tickets.lifecycle import Action, Status
 from tickets.models import Category, EventKind, Ticket
 from tickets.services import ticket_assign, ticket_transition

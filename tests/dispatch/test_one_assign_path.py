@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from dispatch.events import DispatchEvent
 from dispatch.models import DispatchMode, DispatchPolicy
+from dispatch.roster.services import certification_add
 from dispatch.services.assignment import dispatch_assign, dispatch_auto, ticket_claim
-from dispatch.services.roster import certification_add
 from tickets.lifecycle import Status
 from tickets.models import Category, Ticket
 

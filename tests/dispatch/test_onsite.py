@@ -12,8 +12,7 @@ from pypdf import PdfReader
 
 from dispatch.events import DispatchEvent
 from dispatch.models import OperationKind, SignedVia, VisitStatus
-from dispatch.services.assignment import dispatch_assign
-from dispatch.services.onsite import (
+from dispatch.onsite.services import (
     major_operation_approve,
     major_operation_done,
     major_operation_request,
@@ -29,6 +28,7 @@ from dispatch.services.onsite import (
     visit_record_fixed,
     visit_record_restored,
 )
+from dispatch.services.assignment import dispatch_assign
 from dispatch.signatures import decode_signature
 from sla.models import ClockState, SlaClock, TargetKind
 

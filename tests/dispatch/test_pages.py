@@ -13,9 +13,9 @@ from PIL import Image, ImageDraw
 
 from dispatch import links
 from dispatch.models import CommandLog, DutyShift, FaultReport, RemoteSession, SessionStatus, Visit
-from dispatch.services.onsite import service_application_prepare, visit_arrive, visit_decide
-from dispatch.services.remote import command_log_add, remote_session_request
-from dispatch.services.reports import fault_report_write
+from dispatch.onsite.services import service_application_prepare, visit_arrive, visit_decide
+from dispatch.remote.services import command_log_add, remote_session_request
+from dispatch.reports.services import fault_report_write
 from tickets.lifecycle import Action
 from tickets.services import ticket_assign, ticket_transition
 
@@ -320,7 +320,7 @@ def test_signature_capture_posts_a_png_and_stores_it(client, engineer, visit):
 def test_signing_link_page_signs_without_login(client, engineer, visit):
     visit_arrive(visit_id=visit.pk, actor=engineer)
     application = service_application_prepare(visit_id=visit.pk, actor=engineer, work_description="Swap")
-    from dispatch.services.onsite import service_application_token
+    from dispatch.onsite.services import service_application_token
 
     url = reverse("dispatch:sign-link", args=[service_application_token(application)])
     assert "<canvas" in client.get(url).text

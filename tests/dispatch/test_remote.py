@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from dispatch.events import DispatchEvent
 from dispatch.models import ApprovalChannel, CommandLog, ImmutableError, PlanStatus, SessionStatus
-from dispatch.services.assignment import dispatch_assign
-from dispatch.services.remote import (
+from dispatch.remote.services import (
     command_log_add,
     remote_approval_token,
     remote_session_decide,
@@ -24,6 +23,7 @@ from dispatch.services.remote import (
     solution_plan_decide,
     solution_plan_submit,
 )
+from dispatch.services.assignment import dispatch_assign
 
 from ..factories import make_ticket
 

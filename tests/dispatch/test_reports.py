@@ -8,9 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from dispatch.events import DispatchEvent
-from dispatch.selectors import fault_report_search
-from dispatch.services.assignment import dispatch_assign
-from dispatch.services.onsite import (
+from dispatch.onsite.services import (
     major_operation_approve,
     major_operation_done,
     major_operation_request,
@@ -21,8 +19,10 @@ from dispatch.services.onsite import (
     visit_record_fixed,
     visit_record_restored,
 )
-from dispatch.services.remote import command_log_add, remote_session_decide, remote_session_request
-from dispatch.services.reports import fault_report_write
+from dispatch.remote.services import command_log_add, remote_session_decide, remote_session_request
+from dispatch.reports.selectors import fault_report_search
+from dispatch.reports.services import fault_report_write
+from dispatch.services.assignment import dispatch_assign
 from tickets.lifecycle import Action
 from tickets.services import ticket_resolve, ticket_transition
 

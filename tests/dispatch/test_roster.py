@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from dispatch.models import DutyKind
-from dispatch.selectors import duty_list_now
-from dispatch.services.roster import certification_add, duty_shift_create, engineer_profile_save
+from dispatch.roster.selectors import duty_list_now
+from dispatch.roster.services import certification_add, duty_shift_create, engineer_profile_save
 
 from ..factories import DepartmentFactory
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from accounts.roles import Role
 from dispatch.models import CommandLog, ServiceApplication, Visit
-from dispatch.services.roster import duty_shift_create, engineer_profile_save
+from dispatch.roster.services import duty_shift_create, engineer_profile_save
 from tickets.lifecycle import Status
 from tickets.models import Ticket
 

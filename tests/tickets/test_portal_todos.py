@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dispatch.services.remote import remote_session_request
+from dispatch.remote.services import remote_session_request
 from surveys.models import Survey
 from tickets.lifecycle import Action
 from tickets.services import ticket_assign, ticket_resolve, ticket_transition

@@ -15,8 +15,8 @@ from accounts.roles import Role
 from accounts.services import role_groups_ensure, user_set_roles
 from customers.models import Device, Organisation, Product, Site
 from dispatch.models import Certification, DutyKind, DutyShift
-from dispatch.services.reports import fault_report_write
-from dispatch.services.roster import certification_add, duty_shift_create, engineer_profile_save
+from dispatch.reports.services import fault_report_write
+from dispatch.roster.services import certification_add, duty_shift_create, engineer_profile_save
 from surveys.models import Survey
 from surveys.services import survey_answer, survey_expire_unanswered
 from tickets.lifecycle import Action

@@ -1,26 +1,22 @@
 """Remote support (远程技术支持): sessions approved by the customer, solution plans, immutable command logs."""
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def dispatch_file_path(instance, filename: str) -> str:
-    # A random folder per file: names never collide and cannot be guessed (as case attachments).
-    return f"dispatch/{instance.ticket_id}/{secrets.token_hex(8)}/{filename}"
-
-
-class SessionStatus(models.TextChoices):
-    REQUESTED = "requested", _("Waiting for the customer's approval")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-    STARTED = "started", _("In progress")
-    ENDED = "ended", _("Ended")
-    CANCELLED = "cancelled", _("Cancelled")
+from ..uploads import dispatch_file_path
+from .lifecycle import (
+    OPEN_PLAN_STATUSES,
+    OPEN_SESSION_STATUSES,
+    SESSION_START_OFFERED,
+    PlanStatus,
+    SessionStatus,
+    plan_allowed_actions,
+    session_allowed_actions,
+)
 
 
 class ApprovalChannel(models.TextChoices):
@@ -87,6 +83,19 @@ class RemoteSession(models.Model):
     def __str__(self) -> str:
         return f"{self.ticket_id} · {self.target_system}"
 
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the customer's answer (what the portal asks of them)."""
+        return self.status in OPEN_SESSION_STATUSES
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        return session_allowed_actions(self)
+
+    @property
+    def start_offered(self) -> bool:
+        return self.status in SESSION_START_OFFERED
+
     def approval_in_force(self, at=None) -> bool:
         at = at or timezone.now()
         return (
@@ -94,13 +103,6 @@ class RemoteSession(models.Model):
             and self.approved_at is not None
             and (self.approval_expires_at is None or at < self.approval_expires_at)
         )
-
-
-class PlanStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Waiting for the customer's approval")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    CARRIED_OUT = "carried_out", _("Carried out")
 
 
 class SolutionPlan(models.Model):
@@ -143,6 +145,15 @@ class SolutionPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the customer's answer (what the portal asks of them)."""
+        return self.status in OPEN_PLAN_STATUSES
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        return plan_allowed_actions(self)
 
 
 class ImmutableError(Exception):

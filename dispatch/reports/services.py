@@ -15,8 +15,10 @@ from tickets.models import Ticket
 
 from .. import pdf
 from ..events import DispatchEvent
-from ..models import CommandLog, FaultReport, MajorOperation, PartLine, RemoteSession, SolutionPlan, Visit
-from .common import ensure_handler, lock_ticket, record_event
+from ..onsite.models import MajorOperation, PartLine, Visit
+from ..remote.models import CommandLog, RemoteSession, SolutionPlan
+from ..services.common import ensure_handler, lock_ticket, record_event
+from .models import FaultReport
 
 
 def _approvals(ticket: Ticket) -> list[list[str]]:
@@ -124,7 +126,7 @@ def fault_report_write(
     if restored and fixed and fixed < restored:
         raise ValidationError({"root_cause_fixed_at": [gettext("The fix comes after the restoration.")]})
     report = FaultReport.objects.select_for_update().filter(ticket=ticket).first() or FaultReport(ticket=ticket)
-    report.product_id = ticket.device.product_id if ticket.device_id else None
+    report.product_id = ticket.device.product_id if ticket.device is not None else None
     report.symptom, report.cause = symptom.strip(), cause.strip()
     report.actions_taken, report.prevention = actions_taken.strip(), prevention.strip()
     report.service_restored_at, report.root_cause_fixed_at = restored, fixed

@@ -7,18 +7,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .remote import dispatch_file_path
-
-
-class VisitStatus(models.TextChoices):
-    DECIDED = "decided", _("Decided")
-    EN_ROUTE = "en_route", _("On the way")
-    ON_SITE = "on_site", _("On site")
-    FINISHED = "finished", _("Finished")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-ACTIVE_VISIT_STATUSES = (VisitStatus.DECIDED, VisitStatus.EN_ROUTE, VisitStatus.ON_SITE)
+from ..uploads import dispatch_file_path
+from .lifecycle import (
+    ACTIVE_VISIT_STATUSES,
+    ApplicationState,
+    OperationState,
+    VisitStatus,
+    application_allowed_actions,
+    application_state,
+    operation_allowed_actions,
+    operation_state,
+    visit_allowed_actions,
+)
 
 
 class Visit(models.Model):
@@ -69,6 +69,15 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} · {self.engineer} · {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        """From the decision until it finishes (the one definition: ``ACTIVE_VISIT_STATUSES``)."""
+        return self.status in ACTIVE_VISIT_STATUSES
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        return visit_allowed_actions(self)
 
 
 class OperationKind(models.TextChoices):
@@ -121,6 +130,18 @@ class MajorOperation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.visit_id}"
+
+    @property
+    def state(self) -> OperationState:
+        return operation_state(self)
+
+    @property
+    def is_awaiting_approval(self) -> bool:
+        return self.state == OperationState.REQUESTED
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        return operation_allowed_actions(self)
 
 
 class PartLine(models.Model):
@@ -193,5 +214,13 @@ class ServiceApplication(models.Model):
         return f"{self.ticket_id} · {self.signer_name or '—'}"
 
     @property
+    def state(self) -> ApplicationState:
+        return application_state(self)
+
+    @property
     def is_signed(self) -> bool:
-        return self.signed_at is not None
+        return self.state == ApplicationState.SIGNED
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        return application_allowed_actions(self)

@@ -13,25 +13,27 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
+from customers.access import is_contact_of
 from sla.models import ClockEvent
 from sla.services import sla_record_event
-from tickets.lifecycle import OPEN_STATUSES
 from tickets.models import Ticket
 
 from .. import links, pdf
 from ..events import DispatchEvent
-from ..models import (
-    ACTIVE_VISIT_STATUSES,
-    MajorOperation,
-    OperationKind,
-    PartLine,
-    ServiceApplication,
-    SignedVia,
-    Visit,
-    VisitStatus,
-)
+from ..lifecycle import ensure_case_open
+from ..services.common import ensure_handler, ensure_sees, lock_ticket, managers_for, record_event
 from ..signatures import decode_signature
-from .common import ensure_handler, ensure_sees, lock_ticket, managers_for, record_event
+from .access import ensure_visit_worker
+from .lifecycle import (
+    ACTIVE_VISIT_STATUSES,
+    ApplicationAction,
+    OperationAction,
+    VisitAction,
+    ensure_application_transition,
+    ensure_operation_transition,
+    ensure_visit_transition,
+)
+from .models import MajorOperation, OperationKind, PartLine, ServiceApplication, SignedVia, Visit
 
 
 def _event(ticket, actor, body, data, *, notify=None, is_public=True):
@@ -44,12 +46,6 @@ def _lock_visit(visit_id: int) -> tuple[Visit, Ticket]:
     ticket_id = Visit.objects.values_list("ticket_id", flat=True).get(pk=visit_id)
     ticket = lock_ticket(ticket_id)  # the case first, then its rows: one lock order everywhere
     return Visit.objects.select_for_update().select_related("engineer").get(pk=visit_id), ticket
-
-
-def _ensure_visit_worker(actor: User, visit: Visit, ticket: Ticket) -> None:
-    ensure_sees(actor, ticket)
-    if not (actor.is_supervisor or actor.pk == visit.engineer_id):
-        raise PermissionDenied(gettext("Only the visiting engineer or a manager records this."))
 
 
 # --- the visit ------------------------------------------------------------------------
@@ -67,8 +63,7 @@ def visit_decide(
     """Decide on an on-site visit. Starts the on-site clock (the SLA engine picks 24 h, or 12 h in warranty)."""
     ticket = lock_ticket(ticket_id)
     ensure_handler(actor, ticket)
-    if ticket.status not in OPEN_STATUSES:
-        raise ValidationError({"ticket": [gettext("This case is not open.")]})
+    ensure_case_open(ticket)
     engineer = engineer or ticket.assignee
     if engineer is None or not engineer.is_engineer:
         raise ValidationError({"engineer": [gettext("Choose the engineer who will visit.")]})
@@ -80,7 +75,7 @@ def visit_decide(
     visit = Visit.objects.create(
         ticket=ticket, engineer=engineer, reason=reason.strip(), decided_by=actor, decided_at=now, planned_at=planned_at
     )
-    site = ticket.device.site if ticket.device_id and ticket.device.site_id else None
+    site = ticket.device.site if ticket.device is not None else None
     _event(
         ticket,
         actor,
@@ -96,9 +91,8 @@ def visit_decide(
 @transaction.atomic
 def visit_plan(*, visit_id: int, actor: User, planned_at: dt.datetime) -> Visit:
     visit, ticket = _lock_visit(visit_id)
-    _ensure_visit_worker(actor, visit, ticket)
-    if visit.status not in ACTIVE_VISIT_STATUSES:
-        raise ValidationError({"status": [gettext("This visit is over.")]})
+    ensure_visit_worker(actor, visit, ticket)
+    ensure_visit_transition(visit, VisitAction.PLAN)
     visit.planned_at = planned_at
     visit.save(update_fields=["planned_at"])
     _event(
@@ -114,10 +108,9 @@ def visit_plan(*, visit_id: int, actor: User, planned_at: dt.datetime) -> Visit:
 @transaction.atomic
 def visit_depart(*, visit_id: int, actor: User) -> Visit:
     visit, ticket = _lock_visit(visit_id)
-    _ensure_visit_worker(actor, visit, ticket)
-    if visit.status != VisitStatus.DECIDED:
-        raise ValidationError({"status": [gettext("The engineer has already left for this visit.")]})
-    visit.status, visit.departed_at = VisitStatus.EN_ROUTE, timezone.now()
+    ensure_visit_worker(actor, visit, ticket)
+    visit.status = ensure_visit_transition(visit, VisitAction.DEPART)
+    visit.departed_at = timezone.now()
     visit.save(update_fields=["status", "departed_at"])
     _event(ticket, actor, gettext("Engineer on the way."), {"visit": visit.pk, "action": "departed"})
     return visit
@@ -139,15 +132,14 @@ def _coordinate(value, low: int, high: int, field: str) -> Decimal | None:
 def visit_arrive(*, visit_id: int, actor: User, latitude=None, longitude=None, accuracy_m: int | None = None) -> Visit:
     """Check in on site (签到): time, and the phone's location if the engineer allows it. Stops the on-site clock."""
     visit, ticket = _lock_visit(visit_id)
-    _ensure_visit_worker(actor, visit, ticket)
-    if visit.status not in (VisitStatus.DECIDED, VisitStatus.EN_ROUTE):
-        raise ValidationError({"status": [gettext("The engineer has already checked in.")]})
+    ensure_visit_worker(actor, visit, ticket)
+    status = ensure_visit_transition(visit, VisitAction.ARRIVE)
     lat = _coordinate(latitude, -90, 90, "latitude")
     lng = _coordinate(longitude, -180, 180, "longitude")
     if (lat is None) != (lng is None):
         raise ValidationError({"longitude": [gettext("Give both latitude and longitude, or neither.")]})
     now = timezone.now()
-    visit.status, visit.arrived_at = VisitStatus.ON_SITE, now
+    visit.status, visit.arrived_at = status, now
     visit.arrival_latitude, visit.arrival_longitude = lat, lng
     visit.arrival_accuracy_m = accuracy_m if lat is not None else None
     visit.save()
@@ -163,7 +155,7 @@ def visit_arrive(*, visit_id: int, actor: User, latitude=None, longitude=None, a
 def visit_record_restored(*, visit_id: int, actor: User, at: dt.datetime | None = None) -> Visit:
     """Service restored (业务恢复): recorded first, before the root cause is fixed."""
     visit, ticket = _lock_visit(visit_id)
-    _ensure_visit_worker(actor, visit, ticket)
+    ensure_visit_worker(actor, visit, ticket)
     at = at or timezone.now()
     if visit.arrived_at is None:
         raise ValidationError({"status": [gettext("Check in on site first.")]})
@@ -185,7 +177,7 @@ def visit_record_restored(*, visit_id: int, actor: User, at: dt.datetime | None 
 def visit_record_fixed(*, visit_id: int, actor: User, at: dt.datetime | None = None) -> Visit:
     """Root cause fixed (彻底修复): never before the service was restored."""
     visit, ticket = _lock_visit(visit_id)
-    _ensure_visit_worker(actor, visit, ticket)
+    ensure_visit_worker(actor, visit, ticket)
     at = at or timezone.now()
     if visit.service_restored_at is None:
         raise ValidationError({"at": [gettext("Record when service was restored first.")]})
@@ -206,12 +198,11 @@ def visit_record_fixed(*, visit_id: int, actor: User, at: dt.datetime | None = N
 def visit_finish(*, visit_id: int, actor: User, summary: str) -> Visit:
     """Finish the visit with what was done on site (the visit record in the fault-handling report)."""
     visit, ticket = _lock_visit(visit_id)
-    _ensure_visit_worker(actor, visit, ticket)
-    if visit.status != VisitStatus.ON_SITE:
-        raise ValidationError({"status": [gettext("Only a visit on site can finish.")]})
+    ensure_visit_worker(actor, visit, ticket)
+    status = ensure_visit_transition(visit, VisitAction.FINISH)
     if not summary.strip():
         raise ValidationError({"summary": [gettext("Write what was done on site.")]})
-    visit.status, visit.finished_at, visit.summary = VisitStatus.FINISHED, timezone.now(), summary.strip()
+    visit.status, visit.finished_at, visit.summary = status, timezone.now(), summary.strip()
     visit.save(update_fields=["status", "finished_at", "summary"])
     _event(ticket, actor, visit.summary, {"visit": visit.pk, "action": "finished"}, notify=managers_for(ticket))
     return visit
@@ -224,13 +215,12 @@ def visit_finish(*, visit_id: int, actor: User, summary: str) -> Visit:
 def major_operation_request(*, visit_id: int, actor: User, kind: str, description: str) -> MajorOperation:
     """Ask the customer's approval for a reinstall, reboot or data restore: none is done on their system without it."""
     visit, ticket = _lock_visit(visit_id)
-    _ensure_visit_worker(actor, visit, ticket)
+    ensure_visit_worker(actor, visit, ticket)
     if kind not in OperationKind.values:
         raise ValidationError({"kind": [gettext("Choose a valid operation.")]})
     if not description.strip():
         raise ValidationError({"description": [gettext("Describe the operation and its impact.")]})
-    if visit.status not in ACTIVE_VISIT_STATUSES:
-        raise ValidationError({"status": [gettext("This visit is over.")]})
+    ensure_visit_transition(visit, VisitAction.REQUEST_OPERATION)
     operation = MajorOperation.objects.create(
         visit=visit, kind=kind, description=description.strip(), requested_by=actor
     )
@@ -256,14 +246,13 @@ def major_operation_approve(*, operation_id: int, actor: User, approver_name: st
     """Record the customer's approval: the contact in the portal, or staff writing down who approved on site."""
     operation, ticket = _lock_operation(operation_id)
     ensure_sees(actor, ticket)
-    if operation.approved_at:
-        raise ValidationError({"status": [gettext("This operation is already approved.")]})
+    ensure_operation_transition(operation, OperationAction.APPROVE)
     if actor.is_customer:
-        if actor.organisation_id != ticket.organisation_id:
+        if not is_contact_of(actor, ticket.organisation_id):
             raise PermissionDenied(gettext("You may not do this on this case."))
         operation.approved_by, operation.approver_name = actor, str(actor)
     else:
-        _ensure_visit_worker(actor, operation.visit, ticket)
+        ensure_visit_worker(actor, operation.visit, ticket)
         if not approver_name.strip():
             raise ValidationError({"approver_name": [gettext("Name the customer's person who approved.")]})
         operation.approver_name, operation.recorded_by = approver_name.strip(), actor
@@ -284,11 +273,8 @@ def major_operation_approve(*, operation_id: int, actor: User, approver_name: st
 def major_operation_done(*, operation_id: int, actor: User) -> MajorOperation:
     """Mark the operation done: refused unless the customer's approval is recorded."""
     operation, ticket = _lock_operation(operation_id)
-    _ensure_visit_worker(actor, operation.visit, ticket)
-    if operation.approved_at is None:
-        raise PermissionDenied(gettext("A major operation needs the customer's recorded approval before it is done."))
-    if operation.done_at:
-        raise ValidationError({"status": [gettext("Already marked done.")]})
+    ensure_visit_worker(actor, operation.visit, ticket)
+    ensure_operation_transition(operation, OperationAction.DONE)
     operation.done_at = timezone.now()
     operation.save(update_fields=["done_at"])
     _event(
@@ -325,7 +311,7 @@ def part_add(
         errors["visit"] = [gettext("This visit belongs to another case.")]
     if errors:
         raise ValidationError(errors)
-    in_warranty = bool(ticket.device_id and ticket.device.in_warranty(timezone.localdate()))
+    in_warranty = ticket.device is not None and ticket.device.in_warranty(timezone.localdate())
     line = PartLine.objects.create(
         ticket=ticket,
         visit=visit,
@@ -352,7 +338,7 @@ def part_add(
 def service_application_prepare(*, visit_id: int, actor: User, work_description: str) -> ServiceApplication:
     """Write the technical-service application for the customer's responsible person to sign."""
     visit, ticket = _lock_visit(visit_id)
-    _ensure_visit_worker(actor, visit, ticket)
+    ensure_visit_worker(actor, visit, ticket)
     if not work_description.strip():
         raise ValidationError({"work_description": [gettext("Describe the service to be done.")]})
     if ServiceApplication.objects.filter(visit=visit).exists():
@@ -402,8 +388,7 @@ def application_pdf(application: ServiceApplication, signature_png: bytes | None
 
 
 def _sign(application: ServiceApplication, ticket: Ticket, *, actor, signer_name: str, data_url: str, via: str):
-    if application.is_signed:
-        raise ValidationError({"signature": [gettext("This application is already signed.")]})
+    ensure_application_transition(application, ApplicationAction.SIGN)
     if not signer_name.strip():
         raise ValidationError({"signer_name": [gettext("Give the signer's name.")]})
     png = decode_signature(data_url)
@@ -445,7 +430,7 @@ def service_application_sign(
     application, ticket = _lock_application(application_id)
     ensure_sees(actor, ticket)
     if not actor.is_customer:
-        _ensure_visit_worker(actor, application.visit, ticket)
+        ensure_visit_worker(actor, application.visit, ticket)
     return _sign(application, ticket, actor=actor, signer_name=signer_name, data_url=data_url, via=SignedVia.DEVICE)
 
 

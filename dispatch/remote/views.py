@@ -16,7 +16,9 @@ from tickets.uploads import content_type_for
 from tickets.views._common import add_service_errors, customer_required, staff_required
 
 from .. import links
-from ..forms import (
+from ..selectors import case_object_for_user
+from ..views._common import case_url, form_page, run, stored_file
+from .forms import (
     CommandLogForm,
     LinkDecideForm,
     PlanDecideForm,
@@ -25,9 +27,9 @@ from ..forms import (
     RemoteDecideForm,
     RemoteRequestForm,
 )
-from ..models import CommandLog, RemoteSession, SessionStatus, SolutionPlan
-from ..selectors import case_object_for_user
-from ..services.remote import (
+from .models import CommandLog, RemoteSession, SolutionPlan
+from .selectors import command_log_list_for_case, remote_session_get_for_link, remote_session_list_for_case
+from .services import (
     command_log_add,
     remote_session_decide,
     remote_session_decide_by_link,
@@ -39,7 +41,6 @@ from ..services.remote import (
     solution_plan_decide,
     solution_plan_submit,
 )
-from ._common import case_url, form_page, run, stored_file
 
 
 @staff_required
@@ -100,7 +101,7 @@ def decide_by_link(request, token):
     """The emailed approval link (no login: the signed token is the proof)."""
     try:
         session_id, _contact = links.read_token(links.REMOTE_APPROVAL, token)
-        session = RemoteSession.objects.select_related("ticket", "requested_by").get(pk=session_id)
+        session = remote_session_get_for_link(session_id)
     except (ValidationError, RemoteSession.DoesNotExist) as e:
         message = " ".join(e.messages) if isinstance(e, ValidationError) else gettext("This link is not valid.")
         return render(request, "dispatch/link_invalid.html", {"message": message}, status=404)
@@ -119,7 +120,7 @@ def decide_by_link(request, token):
     return render(
         request,
         "dispatch/remote_link.html",
-        {"session": session, "form": form, "done": done, "answered": session.status != SessionStatus.REQUESTED},
+        {"session": session, "form": form, "done": done, "answered": not session.is_open},
     )
 
 
@@ -247,7 +248,7 @@ def carry_out_plan(request, pk):
 def command_logs(request, reference):
     """The case's command logs with their SHA-256, and the form to upload or paste one."""
     ticket = ticket_get_for_user(request.user, reference=reference)
-    sessions = RemoteSession.objects.filter(ticket=ticket)
+    sessions = remote_session_list_for_case(ticket)
     post = request.method == "POST"
     form = CommandLogForm(request.POST if post else None, request.FILES if post else None, sessions=sessions)
     logs_url = reverse("dispatch:command-logs", args=[ticket.reference])
@@ -262,7 +263,7 @@ def command_logs(request, reference):
         template="dispatch/command_logs.html",
         context={
             "ticket": ticket,
-            "logs": CommandLog.objects.filter(ticket=ticket).select_related("uploaded_by", "session"),
+            "logs": command_log_list_for_case(ticket),
             "cancel_url": logs_url,
         },
     )

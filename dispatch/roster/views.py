@@ -12,16 +12,12 @@ from django.views.decorators.http import require_POST
 
 from tickets.views._common import add_service_errors, staff_required
 
-from ..forms import ShiftForm
-from ..models import DutyShift
-from ..selectors import duty_list_between, duty_list_now
-from ..services.roster import duty_shift_create, duty_shift_delete
-from ._common import reason
-
-
-def _supervisor(user) -> None:
-    if not user.is_supervisor:
-        raise PermissionDenied(gettext("Only after-sales managers manage the duty roster."))
+from ..views._common import reason
+from .access import ensure_roster_page
+from .forms import ShiftForm
+from .models import DutyShift
+from .selectors import duty_list_between, duty_list_now
+from .services import duty_shift_create, duty_shift_delete
 
 
 def _week_start(value: str) -> dt.date:
@@ -34,7 +30,7 @@ def _week_start(value: str) -> dt.date:
 
 @staff_required
 def roster(request):
-    _supervisor(request.user)
+    ensure_roster_page(request.user)
     monday = _week_start(request.GET.get("week") or request.POST.get("week", ""))
     if request.method == "POST":
         form = ShiftForm(request.POST)
@@ -76,7 +72,7 @@ def roster(request):
 @staff_required
 @require_POST
 def remove_shift(request, pk):
-    _supervisor(request.user)
+    ensure_roster_page(request.user)
     shift = DutyShift.objects.filter(pk=pk).first()
     week = request.POST.get("week", "")
     back = reverse("dispatch:roster") + (f"?week={week}" if week else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -13,12 +13,8 @@ from accounts.roles import Role
 from customers.models import Organisation
 from tickets.models import Department
 
-from ..models import Certification, DutyKind, DutyShift, EngineerProfile
-
-
-def _supervisor(actor: User | None) -> None:
-    if actor is not None and not actor.is_supervisor:
-        raise PermissionDenied(gettext("Only after-sales managers manage engineers and the duty roster."))
+from .access import ensure_roster_manager
+from .models import Certification, DutyKind, DutyShift, EngineerProfile
 
 
 def _engineer(user: User, field: str = "engineer") -> None:
@@ -49,7 +45,7 @@ def engineer_profile_save(
     notes: str | None = None,
 ) -> EngineerProfile:
     """Create or change an engineer's profile; only the arguments given change."""
-    _supervisor(actor)
+    ensure_roster_manager(actor)
     _engineer(engineer)
     profile, _ = EngineerProfile.objects.select_for_update().get_or_create(user=engineer)
     if product_lines is not None:
@@ -76,7 +72,7 @@ def certification_add(
     covers_patches: bool = False,
     valid_until: dt.date | None = None,
 ) -> Certification:
-    _supervisor(actor)
+    ensure_roster_manager(actor)
     _engineer(engineer)
     if not name.strip():
         raise ValidationError({"name": [gettext("Name the certificate.")]})
@@ -124,7 +120,7 @@ def duty_shift_create(
     note: str = "",
 ) -> DutyShift:
     """Put an engineer on the roster. The on-call phone defaults to the engineer's own phone."""
-    _supervisor(actor)
+    ensure_roster_manager(actor)
     _engineer(engineer)
     on_call_phone = on_call_phone or engineer.phone
     # Lock the engineer's row so two managers cannot book overlapping shifts at once.
@@ -150,7 +146,7 @@ SHIFT_FIELDS = ("engineer", "kind", "starts_at", "ends_at", "on_call_phone", "de
 
 @transaction.atomic
 def duty_shift_update(*, shift_id: int, actor: User | None, **changes) -> DutyShift:
-    _supervisor(actor)
+    ensure_roster_manager(actor)
     unknown = set(changes) - set(SHIFT_FIELDS)
     if unknown:
         raise ValidationError({f: [gettext("This field cannot be changed.")] for f in unknown})
@@ -173,5 +169,5 @@ def duty_shift_update(*, shift_id: int, actor: User | None, **changes) -> DutySh
 
 @transaction.atomic
 def duty_shift_delete(*, shift_id: int, actor: User | None) -> None:
-    _supervisor(actor)
+    ensure_roster_manager(actor)
     DutyShift.objects.filter(pk=shift_id).delete()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .remote import dispatch_file_path
+from ..uploads import dispatch_file_path
 
 
 class FaultReport(models.Model):

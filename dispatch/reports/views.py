@@ -9,11 +9,13 @@ from django.utils.translation import gettext
 from tickets.selectors import ticket_get_for_user
 from tickets.views._common import page_without_count, staff_required
 
-from ..forms import FaultReportForm, FaultSearchForm
-from ..models import CommandLog, FaultReport, MajorOperation, PartLine, RemoteSession, SolutionPlan, Visit
-from ..selectors import fault_report_search
-from ..services.reports import fault_report_write
-from ._common import case_url, form_page, stored_file
+from ..onsite.models import MajorOperation, PartLine, Visit
+from ..remote.models import CommandLog, RemoteSession, SolutionPlan
+from ..views._common import case_url, form_page, stored_file
+from .forms import FaultReportForm, FaultSearchForm
+from .models import FaultReport
+from .selectors import fault_report_search
+from .services import fault_report_write
 
 PAGE_SIZE = 25
 

@@ -13,25 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from tickets.lifecycle import OPEN_STATUSES
 from tickets.models import Ticket
 from tickets.uploads import validate_upload
 
 from .. import links
 from ..events import DispatchEvent
-from ..models import ApprovalChannel, CommandLog, PlanStatus, RemoteSession, SessionStatus, SolutionPlan
-from .common import ensure_handler, ensure_sees, lock_ticket, record_event
-
-
-def _ensure_customer(actor: User, ticket: Ticket) -> None:
-    ensure_sees(actor, ticket)
-    if not (actor.is_customer and actor.organisation_id == ticket.organisation_id):
-        raise PermissionDenied(gettext("Only the customer's contact decides this."))
-
-
-def _ensure_open(ticket: Ticket) -> None:
-    if ticket.status not in OPEN_STATUSES:
-        raise ValidationError({"ticket": [gettext("This case is not open.")]})
+from ..lifecycle import ensure_case_open
+from ..services.common import ensure_handler, lock_ticket, record_event
+from .access import ensure_customer
+from .lifecycle import PlanAction, SessionAction, ensure_plan_transition, ensure_session_transition
+from .models import ApprovalChannel, CommandLog, RemoteSession, SolutionPlan
 
 
 def _lock_session(session_id: int) -> tuple[RemoteSession, Ticket]:
@@ -56,7 +47,7 @@ def remote_session_request(
     """The engineer asks to log in remotely; the customer contact is emailed the approval link."""
     ticket = lock_ticket(ticket_id)
     ensure_handler(actor, ticket)
-    _ensure_open(ticket)
+    ensure_case_open(ticket)
     errors: dict[str, list[str]] = {}
     if not purpose.strip():
         errors["purpose"] = [gettext("Say what the remote session is for.")]
@@ -98,12 +89,11 @@ def remote_approval_token(session: RemoteSession) -> str:
 
 
 def _decide(session, ticket, *, approve, actor, name, channel, reason, now, recorded_by=None):
-    if session.status != SessionStatus.REQUESTED:
-        raise ValidationError({"status": [gettext("This remote session has already been answered.")]})
+    status = ensure_session_transition(session, SessionAction.APPROVE if approve else SessionAction.REFUSE)
     if approve:
         if session.window_end <= now:
             raise ValidationError({"status": [gettext("The planned window is over; ask for a new session.")]})
-        session.status = SessionStatus.APPROVED
+        session.status = status
         session.approval_channel = channel
         session.approved_by = actor
         session.approver_name = name or (str(actor) if actor else "")
@@ -116,7 +106,7 @@ def _decide(session, ticket, *, approve, actor, name, channel, reason, now, reco
     else:
         if not reason.strip():
             raise ValidationError({"reason": [gettext("Say why you refuse.")]})
-        session.status = SessionStatus.REFUSED
+        session.status = status
         session.refusal_reason = reason.strip()
         body = gettext("Remote session refused: %(reason)s") % {"reason": session.refusal_reason}
     session.save()
@@ -134,7 +124,7 @@ def _decide(session, ticket, *, approve, actor, name, channel, reason, now, reco
 def remote_session_decide(*, session_id: int, actor: User, approve: bool, reason: str = "") -> RemoteSession:
     """The customer contact approves or refuses in the portal."""
     session, ticket = _lock_session(session_id)
-    _ensure_customer(actor, ticket)
+    ensure_customer(actor, ticket)
     return _decide(
         session,
         ticket,
@@ -221,11 +211,10 @@ def remote_session_start(*, session_id: int, actor: User) -> RemoteSession:
     session, ticket = _lock_session(session_id)
     ensure_handler(actor, ticket)
     now = timezone.now()
-    if session.status != SessionStatus.APPROVED:
-        raise PermissionDenied(gettext("No remote session may start without the customer's approval."))
+    status = ensure_session_transition(session, SessionAction.START)
     if not session.approval_in_force(now):
         raise PermissionDenied(gettext("The customer's approval has expired; ask for a new one."))
-    session.status, session.started_at = SessionStatus.STARTED, now
+    session.status, session.started_at = status, now
     session.save(update_fields=["status", "started_at"])
     _event(ticket, actor, gettext("Remote session started."), {"session": session.pk, "action": "started"})
     return session
@@ -235,9 +224,8 @@ def remote_session_start(*, session_id: int, actor: User) -> RemoteSession:
 def remote_session_end(*, session_id: int, actor: User, note: str = "") -> RemoteSession:
     session, ticket = _lock_session(session_id)
     ensure_handler(actor, ticket)
-    if session.status != SessionStatus.STARTED:
-        raise ValidationError({"status": [gettext("Only a session in progress can end.")]})
-    session.status, session.ended_at = SessionStatus.ENDED, timezone.now()
+    session.status = ensure_session_transition(session, SessionAction.END)
+    session.ended_at = timezone.now()
     session.save(update_fields=["status", "ended_at"])
     _event(ticket, actor, note or gettext("Remote session ended."), {"session": session.pk, "action": "ended"})
     return session
@@ -253,7 +241,7 @@ def solution_plan_submit(
     """The engineer writes the solution plan; the customer is asked to approve it before it is carried out."""
     ticket = lock_ticket(ticket_id)
     ensure_handler(actor, ticket)
-    _ensure_open(ticket)
+    ensure_case_open(ticket)
     if not body.strip():
         raise ValidationError({"body": [gettext("Write the solution plan.")]})
     if session is not None and session.ticket_id != ticket.pk:
@@ -273,12 +261,11 @@ def _lock_plan(plan_id: int) -> tuple[SolutionPlan, Ticket]:
 def solution_plan_decide(*, plan_id: int, actor: User, approve: bool, note: str = "") -> SolutionPlan:
     """The customer contact approves or rejects the plan (a rejection needs a note)."""
     plan, ticket = _lock_plan(plan_id)
-    _ensure_customer(actor, ticket)
-    if plan.status != PlanStatus.SUBMITTED:
-        raise ValidationError({"status": [gettext("This plan has already been answered.")]})
+    ensure_customer(actor, ticket)
+    status = ensure_plan_transition(plan, PlanAction.APPROVE if approve else PlanAction.REJECT)
     if not approve and not note.strip():
         raise ValidationError({"note": [gettext("Say what is wrong with the plan.")]})
-    plan.status = PlanStatus.APPROVED if approve else PlanStatus.REJECTED
+    plan.status = status
     plan.decided_by, plan.decided_name, plan.decided_at, plan.decision_note = actor, str(actor), timezone.now(), note
     plan.save()
     body = (
@@ -299,9 +286,8 @@ def solution_plan_carry_out(*, plan_id: int, actor: User) -> SolutionPlan:
     """Record that the plan was carried out: refused unless the customer approved it."""
     plan, ticket = _lock_plan(plan_id)
     ensure_handler(actor, ticket)
-    if plan.status != PlanStatus.APPROVED:
-        raise PermissionDenied(gettext("A solution plan is carried out only after the customer approves it."))
-    plan.status, plan.carried_out_at = PlanStatus.CARRIED_OUT, timezone.now()
+    plan.status = ensure_plan_transition(plan, PlanAction.CARRY_OUT)
+    plan.carried_out_at = timezone.now()
     plan.save(update_fields=["status", "carried_out_at"])
     _event(ticket, actor, gettext("Solution plan carried out."), {"plan": plan.pk, "action": "plan_carried_out"})
     return plan

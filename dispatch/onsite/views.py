@@ -18,7 +18,10 @@ from tickets.services import ticket_comment
 from tickets.views._common import add_service_errors, staff_required
 
 from .. import links
-from ..forms import (
+from ..selectors import case_object_for_user
+from ..views._common import REFUSALS, case_url, form_page, reason, run, stored_file
+from .access import ensure_works_visit
+from .forms import (
     ApplicationForm,
     ArriveForm,
     FinishForm,
@@ -30,9 +33,9 @@ from ..forms import (
     TimeForm,
     VisitDecideForm,
 )
-from ..models import MajorOperation, PartLine, ServiceApplication, VisitStatus
-from ..selectors import case_object_for_user, device_history, visit_get_for_user
-from ..services.onsite import (
+from .models import MajorOperation, PartLine, ServiceApplication
+from .selectors import device_history, visit_get_for_user
+from .services import (
     major_operation_approve,
     major_operation_done,
     major_operation_request,
@@ -48,7 +51,6 @@ from ..services.onsite import (
     visit_record_fixed,
     visit_record_restored,
 )
-from ._common import REFUSALS, case_url, form_page, reason, run, stored_file
 
 
 @staff_required
@@ -119,7 +121,6 @@ def _render_visit(request, visit, **forms):
             "signing_url": signing_url,
             "signing_qr": _qr_svg(signing_url) if signing_url else "",
             "can_accept": ticket.status == Status.ASSIGNED and ticket.assignee_id == request.user.pk,
-            "active": visit.status in (VisitStatus.DECIDED, VisitStatus.EN_ROUTE, VisitStatus.ON_SITE),
             **{**blank, **forms},
         },
     )
@@ -223,8 +224,7 @@ def finish(request, pk):
 @staff_required
 def photos(request, pk):
     def call(v, d):
-        if not (request.user.is_supervisor or request.user.pk == v.engineer_id):
-            raise PermissionDenied(gettext("Only the visiting engineer or a manager records this."))
+        ensure_works_visit(request.user, v)
         ticket_comment(
             ticket_id=v.ticket_id,
             actor=request.user,
