@@ -9,11 +9,15 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
+        from notices.registry import register_notice_kind
         from tickets.hooks import register_case_panel, register_event_template, register_queue_column
 
         from . import receivers  # noqa: F401
+        from .notices import KINDS
         from .panels import SLA_PANEL, SLA_QUEUE_COLUMN
 
         register_case_panel(SLA_PANEL)
         register_queue_column(SLA_QUEUE_COLUMN)
         register_event_template("sla", "sla/timeline_event.html")
+        for kind in KINDS.values():
+            register_notice_kind(kind)
