@@ -24,6 +24,11 @@ class NoticeKind:
     on_delivered: Callable[[Notice], None] | None = None
 
 
+class NoticeNotNeeded(Exception):  # noqa: N818 (a signal, not an error)
+    """Raised by a renderer when the notice no longer makes sense (the survey was answered
+    before its email left): the notice is marked skipped instead of sent."""
+
+
 _KINDS: dict[str, NoticeKind] = {}
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from core.tasks import enqueue
 
 from .models import CLAIMABLE, Notice, NoticePreference, NoticeStatus
-from .registry import notice_kind
+from .registry import NoticeNotNeeded, notice_kind
 from .transports import transports
 
 logger = logging.getLogger(__name__)
@@ -184,6 +184,9 @@ def notice_deliver_one(notice_id: int) -> str | None:
     try:
         subject, body = notice_render(notice)
         delivered = [transport.send(notice, subject, body) for transport in transports()]
+    except NoticeNotNeeded as e:
+        Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.SKIPPED, last_error=str(e)[:2000])
+        return NoticeStatus.SKIPPED
     except Exception as e:  # the transport's or the renderer's: record it and try again later
         logger.warning("notice %s (%s) failed on try %s", notice.pk, notice.kind, notice.attempts, exc_info=True)
         error = f"{type(e).__name__}: {e}"[:2000]

@@ -207,6 +207,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.purge_kept_uploads",
         "schedule": timedelta(hours=1),
     },
+    # A pending survey without its notice (opened before the outbox) gets one; never a second.
     "surveys-send-unsent": {
         "task": "surveys.tasks.send_unsent_surveys",
         "schedule": timedelta(minutes=5),
