@@ -159,7 +159,7 @@ STATUS_BY_AGE = [
 
 TICKET_COLUMNS = (
     "id reference channel category priority status requester_name requester_email requester_phone subject "
-    "description resolution survey_round archive_reason created_at updated_at assigned_at started_at "
+    "description resolution archive_reason created_at updated_at assigned_at started_at "
     "first_response_at resolved_at closed_at assignee_id contact_id created_by_id department_id device_id "
     "organisation_id"
 ).split()
@@ -375,7 +375,6 @@ class CaseWriter:
         assigned_at = started_at = first_response_at = resolved_at = closed_at = None
         assignee = None
         resolution = archive_reason = ""
-        survey_round = 0
 
         def step(seconds_lo: int, seconds_hi: int) -> float:
             nonlocal t
@@ -404,7 +403,6 @@ class CaseWriter:
                 resolved_at = step(3600, 5 * 86400)
                 ev.append((EventKind.STATUS, engineer, Status.IN_PROGRESS, Status.RESOLVED, resolution, "t",
                            '{"action": "resolve"}', resolved_at))  # fmt: skip
-                survey_round = 1
             if status == Status.REOPENED:
                 ev.append((EventKind.STATUS, contact, Status.RESOLVED, Status.REOPENED, "问题再次出现。", "t",
                            '{"action": "reopen"}', step(3600, 3 * 86400)))  # fmt: skip
@@ -442,7 +440,6 @@ class CaseWriter:
                     subject,
                     rnd.choice(self.descriptions),
                     resolution,
-                    str(survey_round),
                     archive_reason,
                     ts(created),
                     ts(updated),

@@ -55,10 +55,11 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from notices.models import Notice  # noqa: E402
 from servicedesk.celery import app as celery_app  # noqa: E402
 from sla import selectors  # noqa: E402
 from sla.clocks import SLA_EVENT  # noqa: E402
-from sla.models import ClockEvent, Notification, SlaClock, SlaTarget, TargetKind  # noqa: E402
+from sla.models import ClockEvent, SlaClock, SlaTarget, TargetKind  # noqa: E402
 from sla.services import sla_check_due  # noqa: E402
 from tickets.models import TicketEvent  # noqa: E402
 
@@ -101,7 +102,7 @@ def clocks_load(open_count: int, seed: int) -> None:
     now = timezone.now()
     rnd = random.Random(seed)
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE sla_notification, sla_slaclock RESTART IDENTITY")
+        cur.execute("TRUNCATE notices_notice, sla_slaclock RESTART IDENTITY")
         cur.execute("DELETE FROM tickets_ticketevent WHERE kind = %s", [SLA_EVENT])
         cur.execute("SELECT id, created_at FROM tickets_ticket ORDER BY id")
         cases = cur.fetchall()
@@ -149,7 +150,7 @@ def clocks_load(open_count: int, seed: int) -> None:
         print(f"  {first + len(rows):>9,} clocks ({time.monotonic() - t0:.1f}s)", flush=True)
     with connection.cursor() as cur:
         cur.execute("VACUUM (ANALYZE) sla_slaclock")
-        cur.execute("ANALYZE sla_notification")
+        cur.execute("ANALYZE notices_notice")
     print(f"loaded {len(cases):,} clocks, {open_count:,} running, in {time.monotonic() - t0:.1f}s")
 
 
@@ -192,11 +193,10 @@ def breach_scenario(count: int) -> tuple[float, dict]:
     t0 = time.perf_counter()
     result = sla_check_due(now)
     ms = (time.perf_counter() - t0) * 1000
-    notes = Notification.objects.filter(clock_id__in=ids)
+    notes = Notice.objects.filter(kind="sla.breach", created_at__gte=now)
     figures = {
         "breaches": result.breaches,
         "notifications": notes.count(),
-        "queued": notes.filter(queued_at__isnull=False).count(),
         "events": TicketEvent.objects.filter(pk__gt=max_event, kind=SLA_EVENT).count(),
     }
     # Put it back: the run can be repeated.
@@ -210,9 +210,9 @@ def breach_scenario(count: int) -> tuple[float, dict]:
         purged = conn.default_channel.queue_purge("celery") or 0
     figures["purged_messages"] = purged
     with connection.cursor() as cur:
-        # The put-back leaves ~60,000 dead rows in the unsent-notifications index; until (auto)vacuum
-        # removes them, every sweep's catch-up query walks them (18 ms instead of 1 ms).
-        cur.execute("VACUUM (ANALYZE) sla_notification")
+        # The put-back leaves ~60,000 dead rows in the outbox's due index; until (auto)vacuum
+        # removes them, the outbox's beat walks them.
+        cur.execute("VACUUM (ANALYZE) notices_notice")
         cur.execute("VACUUM (ANALYZE) sla_slaclock")
     return ms, figures
 
@@ -242,7 +242,7 @@ def main() -> None:
     t0 = time.perf_counter()
     caught_up = sla_check_due()
     print(f"catch-up sweep: {caught_up} in {(time.perf_counter() - t0) * 1000:,.0f} ms")
-    Notification.objects.filter(sent_at=None).update(sent_at=timezone.now())
+    Notice.objects.filter(status__in=["pending", "retrying"]).update(status="sent", sent_at=timezone.now())
     with celery_app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
 

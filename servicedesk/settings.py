@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     # The service desk, bottom to top: a lower app never imports a higher one.
     "core",
+    "notices",  # the one notification outbox, just above the ground floor
     "accounts",
     "customers",
     "tickets",
@@ -206,9 +207,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.purge_kept_uploads",
         "schedule": timedelta(hours=1),
     },
+    # A pending survey without its notice (opened before the outbox) gets one; never a second.
     "surveys-send-unsent": {
         "task": "surveys.tasks.send_unsent_surveys",
         "schedule": timedelta(minutes=5),
+    },
+    # The outbox: queues again the notices that are due (a retry, a lost message, a worker killed mid-send).
+    "notices-requeue": {
+        "task": "notices.tasks.notices_sweep",
+        "schedule": timedelta(minutes=1),
     },
     # The SLA sweep: records the warnings and breaches that fell due (reads only what is due).
     "sla-check-due": {
@@ -224,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"  # printed output (the console email backend) is not a warning
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# The notification outbox (notices): how a notice leaves (dotted paths to transport classes) and
+# how many tries it gets before it shows as failed in the staff outbox.
+NOTICE_TRANSPORTS = env.list("NOTICE_TRANSPORTS", default=["notices.transports.EmailTransport"])
+NOTICE_MAX_ATTEMPTS = env.int("NOTICE_MAX_ATTEMPTS", default=5)
 
 # The satisfaction loop: a survey after each resolution.
 SURVEY_SATISFIED_SCORE = env.int("SURVEY_SATISFIED_SCORE", default=4)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("survey/", include("surveys.urls")),
+    path("notices/", include("notices.urls")),
     path("sla/", include("sla.urls")),
     path("api/v1/sla/", include("sla.api.urls")),
     path("api/v1/", include("servicedesk.api_urls")),

@@ -3,7 +3,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .calendars import unofficial_years
-from .models import Calendar, CalendarDay, CalendarYear, Notification, SlaClock, SlaPolicy, SlaTarget, WorkingHours
+from .models import Calendar, CalendarDay, CalendarYear, SlaClock, SlaPolicy, SlaTarget, WorkingHours
 from .services import sla_policy_reapply
 
 
@@ -80,11 +80,3 @@ class SlaClockAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # clocks change only through the lifecycle and the sweep
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "ticket", "kind", "level", "sent_at", "read_at"]
-    list_filter = ["kind"]
-    list_select_related = ["recipient", "ticket"]
-    raw_id_fields = ["recipient", "ticket", "clock"]

@@ -1,4 +1,4 @@
-"""SLA figures for the staff pages' chrome: unread notifications and unofficial calendar years.
+"""Figures for the staff pages' chrome: unread notices (of every kind) and unofficial calendar years.
 
 Both are lazy: a page that does not show them runs no query. The navbar shows them through the
 ``sla:nav`` fragment, so pages with pinned query counts stay as they are.
@@ -6,13 +6,14 @@ Both are lazy: a page that does not show them runs no query. The navbar shows th
 
 from django.utils.functional import SimpleLazyObject
 
+from notices.selectors import notice_unread_count
+
 from .calendars import unofficial_years
-from .models import Notification
 
 
 def _unread(user) -> int:
     # The inbox index (recipient, read_at, -created_at) answers this without touching the rows.
-    return Notification.objects.filter(recipient=user, read_at=None).count()
+    return notice_unread_count(user)
 
 
 def sla(request):

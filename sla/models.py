@@ -3,7 +3,6 @@
 import zoneinfo
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -328,44 +327,7 @@ class SlaClock(models.Model):
 
 
 class NotificationKind(models.TextChoices):
+    """What the sweep tells people about (the keys of SLA_ESCALATION); sent as notices "sla.<kind>"."""
+
     WARNING = "warning", _("SLA warning")
     BREACH = "breach", _("SLA breach")
-
-
-class Notification(models.Model):
-    """The in-app outbox: one row per recipient and event, also emailed by a retried task."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="sla_notifications",
-    )
-    ticket = models.ForeignKey(
-        "tickets.Ticket", verbose_name=_("case"), on_delete=models.CASCADE, related_name="sla_notifications"
-    )
-    clock = models.ForeignKey(
-        SlaClock, verbose_name=_("clock"), null=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
-    level = models.PositiveSmallIntegerField(_("percent elapsed"), default=100)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        constraints = [
-            # A second sweep that somehow got past the claim still cannot notify twice.
-            models.UniqueConstraint(fields=["clock", "recipient", "kind", "level"], name="sla_notification_once"),
-        ]
-        indexes = [
-            models.Index(fields=["recipient", "read_at", "-created_at"], name="sla_notification_inbox_idx"),
-            models.Index(fields=["created_at"], name="sla_notif_unsent_idx", condition=models.Q(sent_at__isnull=True)),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.ticket_id} → {self.recipient}"

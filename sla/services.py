@@ -1,4 +1,4 @@
-"""SLA writes other code calls: record a start/stop event, the sweep, notifications.
+"""SLA writes other code calls: record a start/stop event, the sweep, its notices.
 
 The database is the source of truth: every running clock carries its next due moment in an
 indexed column, the sweep reads only what is due, and each warning and breach is claimed with
@@ -17,11 +17,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.tasks import enqueue
+from core.links import absolute_url
+from notices.services import NoticeDraft, notice_send_many
 from tickets.events import NewEvent, event_record_many, ticket_lock
+from tickets.models import Ticket
 
 from . import clocks
-from .models import ClockState, Notification, NotificationKind, SlaClock
+from .models import ClockState, NotificationKind, SlaClock
+from .notices import KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -29,26 +32,6 @@ DEFAULT_ESCALATION = {
     NotificationKind.WARNING: ["manager"],
     NotificationKind.BREACH: ["manager", "project_manager"],
 }
-
-
-# --- queueing that never breaks a request ---------------------------------------------------
-
-
-# Notifications per queued message: a sweep that records 10,000 breaches for six managers queues
-# 600 messages, not 60,000 (one broker round trip each; see bench/README.md, SLA).
-NOTIFY_BATCH = 100
-
-
-def _queue_notifications(ids: list[int]) -> None:
-    from .tasks import sla_send_notifications
-
-    queued: list[int] = []
-    for i in range(0, len(ids), NOTIFY_BATCH):
-        chunk = ids[i : i + NOTIFY_BATCH]
-        if enqueue(sla_send_notifications, chunk):
-            queued += chunk
-    if queued:
-        Notification.objects.filter(pk__in=queued, sent_at=None).update(queued_at=timezone.now())
 
 
 # --- recording a warning or a breach --------------------------------------------------------
@@ -59,25 +42,44 @@ def _recipients(kind: str) -> list[User]:
     return list(User.objects.filter(is_active=True, groups__name__in=roles).distinct().order_by("pk"))
 
 
-def _notify(rows: list[tuple[SlaClock, str, int]], recipients: dict[str, list[User]]) -> list[int]:
-    """Create the outbox rows for newly recorded warnings/breaches; returns their ids once committed."""
-    notes = [
-        Notification(recipient=user, ticket_id=clock.ticket_id, clock=clock, kind=kind, level=level)
-        for clock, kind, level in rows
-        for user in recipients[kind]
-    ]
-    if not notes:
-        return []
-    # ignore_conflicts: the unique (clock, recipient, kind, level) is the last line of defence.
-    Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=1000)
-    clock_ids = {clock.pk for clock, _, _ in rows}
-    return list(
-        Notification.objects.filter(clock_id__in=clock_ids, sent_at=None, queued_at=None).values_list("pk", flat=True)
-    )
+def _notify(rows: list[tuple[SlaClock, str, int]], recipients: dict[str, list[User]]) -> None:
+    """Write the notices for newly recorded warnings/breaches; the outbox sends them after commit.
+
+    One insert for the whole batch, and its delivery queued 100 notices per message (notices.services).
+    """
+    cases = {
+        t["pk"]: t
+        for t in Ticket.objects.filter(pk__in={clock.ticket_id for clock, _, _ in rows}).values(
+            "pk", "reference", "subject"
+        )
+    }
+    drafts = []
+    for clock, kind, level in rows:
+        case = cases[clock.ticket_id]
+        drafts.append(
+            NoticeDraft(
+                kind=KINDS[kind].key,
+                recipients=recipients[kind],
+                data={
+                    "reference": case["reference"],
+                    "subject": case["subject"],
+                    "clock": clock.pk,
+                    "target": clock.kind,
+                    "deadline": clock.deadline.isoformat(),
+                    "level": level,
+                },
+                link=absolute_url("tickets:case", case["reference"]),
+                ticket_id=clock.ticket_id,
+                subject_ref=f"{case['reference']} {case['subject']}",
+                # One per clock, kind and threshold (and recipient): a second sweep cannot notify twice.
+                dedupe_key=f"sla:{clock.pk}:{kind}:{level}",
+            )
+        )
+    notice_send_many(drafts)
 
 
-def _record(rows: list[tuple[SlaClock, str, int]], now: dt.datetime) -> list[int]:
-    """Timeline events and outbox rows for claimed warnings/breaches (in the caller's transaction)."""
+def _record(rows: list[tuple[SlaClock, str, int]], now: dt.datetime) -> None:
+    """Timeline events and notices for claimed warnings/breaches (in the caller's transaction)."""
     events = []
     for clock, kind, level in rows:
         at = clock.deadline if kind == NotificationKind.BREACH else now
@@ -85,7 +87,7 @@ def _record(rows: list[tuple[SlaClock, str, int]], now: dt.datetime) -> list[int
         events.append(NewEvent(ticket_id=clock.ticket_id, kind=clocks.SLA_EVENT, data=data))
     event_record_many(events)
     recipients = {kind: _recipients(kind) for kind in {k for _, k, _ in rows}}
-    return _notify(rows, recipients)
+    _notify(rows, recipients)
 
 
 def breach_record(clock: SlaClock) -> bool:
@@ -96,8 +98,7 @@ def breach_record(clock: SlaClock) -> bool:
     if claimed != 1:
         return False  # someone else got there first
     clock.breached_at = clock.deadline
-    ids = _record([(clock, NotificationKind.BREACH, 100)], timezone.now())
-    transaction.on_commit(lambda: _queue_notifications(ids))
+    _record([(clock, NotificationKind.BREACH, 100)], timezone.now())
     return True
 
 
@@ -108,7 +109,6 @@ def breach_record(clock: SlaClock) -> bool:
 class SweepResult:
     warnings: int = 0
     breaches: int = 0
-    requeued: int = 0
 
 
 def _claim_breaches(ids: list[int]) -> set[int]:
@@ -175,28 +175,20 @@ def _sweep_batch(now: dt.datetime, batch_size: int, result: SweepResult) -> int:
             # Not due after all (a stale moment): put the right one back.
             SlaClock.objects.filter(pk=clock.pk, state=ClockState.RUNNING).update(next_due_at=clocks.next_due(clock))
         if rows:
-            ids = _record(rows, now)
-            transaction.on_commit(lambda: _queue_notifications(ids))
+            _record(rows, now)
     return len(batch)
 
 
 def sla_check_due(now: dt.datetime | None = None, *, batch_size: int = 1000) -> SweepResult:
-    """Record every warning and breach due by ``now`` exactly once and queue their notifications."""
+    """Record every warning and breach due by ``now`` exactly once and write their notices.
+
+    Notices that never left (broker down, worker lost) are the outbox's beat's to queue again.
+    """
     now = now or timezone.now()
     result = SweepResult()
     while _sweep_batch(now, batch_size, result) == batch_size:
         pass
-    result.requeued = notifications_requeue(now)
     return result
-
-
-def notifications_requeue(now: dt.datetime, *, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Queue again the emails that never left (broker down, worker lost); the send task is idempotent."""
-    stale = Notification.objects.filter(sent_at=None, created_at__lte=now).exclude(queued_at__gt=now - older_than)
-    ids = list(stale.order_by("created_at").values_list("pk", flat=True)[:1000])
-    if ids:
-        _queue_notifications(ids)
-    return len(ids)
 
 
 # --- what other apps call ---------------------------------------------------------------------

@@ -7,6 +7,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/clocks/", views.clock_list, name="clocks"),
     path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/read/", views.notification_read, name="notifications-read"),
     path("nav/", views.nav, name="nav"),
 ]

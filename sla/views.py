@@ -1,4 +1,4 @@
-"""The manager's SLA dashboard, the lists behind its numbers, and each user's SLA notifications."""
+"""The manager's SLA dashboard and the lists behind its numbers (notifications live in ``notices``)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,13 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
 
 from tickets.hooks import page_panels_for
 
 from . import selectors
 from .forms import BY_CHOICES, ClockListForm, PeriodForm
-from .models import ClockState, Notification
+from .models import ClockState
 
 LIST_ROWS = 15  # per list on the dashboard
 PAGE_SIZE = 50
@@ -187,32 +185,12 @@ def clock_list(request):
     )
 
 
-# --- notifications ------------------------------------------------------------------------
+# --- notifications (moved to the outbox's inbox) -------------------------------------------
 
 
-@login_required
 def notification_list(request):
-    notes = (
-        Notification.objects.filter(recipient=request.user)
-        .select_related("ticket", "clock")
-        .order_by("-created_at", "-id")
-    )
-    rows, page, has_next = _page(notes, request)
-    return render(request, "sla/notifications.html", {"notifications": rows, "page": page, "has_next": has_next})
-
-
-@login_required
-@require_POST
-def notification_read(request):
-    """Mark one (``id``) or every unread notification of the user as read."""
-    notes = Notification.objects.filter(recipient=request.user, read_at=None)
-    if "all" not in request.POST:
-        notes = notes.filter(pk__in=[int(i) for i in request.POST.getlist("id") if i.isdigit()])
-    notes.update(read_at=timezone.now())
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        target = reverse("sla:notifications")
-    return redirect(target)
+    """The old address of the SLA notifications: the inbox now lists every kind."""
+    return redirect("notices:inbox", permanent=True)
 
 
 @login_required

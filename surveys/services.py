@@ -10,13 +10,34 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.tasks import enqueue
+from accounts.models import User
+from accounts.roles import Role
+from core.links import absolute_url
+from notices.services import NoticeDraft, notice_send, notice_send_many
 from tickets.events import event_record, ticket_lock
 from tickets.lifecycle import Action, Status
 from tickets.models import ArchiveReason, Ticket
 from tickets.services import ticket_transition
 
 from .models import Outcome, Survey
+from .notices import SURVEY, UNSATISFIED
+
+
+def _survey_notice(survey: Survey, ticket: Ticket) -> NoticeDraft:
+    """The survey link, to the case's contact (their inbox too) or to the requester's address."""
+    contact = ticket.contact if ticket.contact_id else None
+    return NoticeDraft(
+        kind=SURVEY,
+        recipients=[contact] if contact else [],
+        email=None if contact else survey.email,
+        data={"survey_id": survey.pk, "round": survey.round, "reference": ticket.reference},
+        link=absolute_url("surveys:answer", survey.token),
+        ticket_id=ticket.pk,
+        subject_ref=f"{ticket.reference} {ticket.subject}",
+        # One per survey: the repair sweep below cannot write (or send) it twice.
+        dedupe_key=f"survey:{survey.pk}",
+    )
+
 
 # The timeline entry kind of a survey round (registered in SurveysConfig.ready).
 SURVEY_EVENT = "survey"
@@ -28,7 +49,7 @@ def survey_round_count(ticket_id: int) -> int:
 
 
 def survey_open(*, ticket: Ticket) -> Survey:
-    """Start a new round for a just-resolved case (row locked by the lifecycle); the link is emailed after commit."""
+    """Start a new round for a just-resolved case (row locked by the lifecycle); the link goes out through the outbox after commit."""
     email = ticket.contact.email if ticket.contact is not None else ticket.requester_email
     survey = Survey.objects.create(
         ticket=ticket, round=survey_round_count(ticket.pk) + 1, token=secrets.token_urlsafe(32), email=email
@@ -41,9 +62,11 @@ def survey_open(*, ticket: Ticket) -> Survey:
         data={"round": survey.round, "outcome": Outcome.PENDING},
         touch=False,
     )
-    from .tasks import send_survey
-
-    transaction.on_commit(lambda: enqueue(send_survey, survey.pk))
+    if ticket.contact_id or survey.email:
+        notice_send_many([_survey_notice(survey, ticket)])  # sent_at is set when it is delivered
+    else:
+        # Nobody to tell: the link waits in the portal, and the no-answer clock runs from now.
+        Survey.objects.filter(pk=survey.pk).update(sent_at=timezone.now())
     return survey
 
 
@@ -78,11 +101,18 @@ def survey_answer(*, token: str, score: int, comment: str = "") -> Survey:
             archive_reason=ArchiveReason.SATISFIED,
         )
     else:
-        # Back to the same engineer; the manager hears about it.
+        # Back to the same engineer; the managers hear about it.
         ticket_transition(ticket_id=survey.ticket_id, action=Action.REOPEN, actor=None, note=note.strip())
-        from .tasks import notify_unsatisfied
-
-        transaction.on_commit(lambda: enqueue(notify_unsatisfied, survey.pk))
+        ticket = survey.ticket
+        notice_send(
+            recipients=User.objects.filter(is_active=True, groups__name=Role.MANAGER).distinct().order_by("pk"),
+            kind=UNSATISFIED,
+            data={"survey_id": survey.pk, "round": survey.round, "score": score, "reference": ticket.reference},
+            link=absolute_url("tickets:case", ticket.reference),
+            ticket_id=ticket.pk,
+            subject_ref=f"{ticket.reference} {ticket.subject}",
+            dedupe_key=f"survey-unsatisfied:{survey.pk}",
+        )
     return survey
 
 
@@ -120,10 +150,17 @@ def _expire_one(survey_id: int) -> int:
 
 
 def survey_send_unsent(*, now=None) -> int:
-    """Queue again the survey emails that never left (broker down when the case was resolved)."""
-    from .tasks import send_survey
+    """Write the notice of any pending survey that has none (one opened before the outbox existed).
 
+    Idempotent: each survey's notice has a dedupe key, so a survey already in the outbox (waiting,
+    retrying, failed) is left to it and never sent twice. Returns how many notices it wrote.
+    """
     now = now or timezone.now()
     stale = now - timedelta(minutes=5)
-    unsent = Survey.objects.filter(outcome=Outcome.PENDING, sent_at=None, created_at__lt=stale)
-    return sum(enqueue(send_survey, pk) for pk in unsent.values_list("pk", flat=True)[:1000])
+    unsent = (
+        Survey.objects.filter(outcome=Outcome.PENDING, sent_at=None, created_at__lt=stale)
+        .select_related("ticket__contact")
+        .order_by("pk")[:1000]
+    )
+    drafts = [_survey_notice(s, s.ticket) for s in unsent if s.ticket.contact_id or s.email]
+    return len(notice_send_many(drafts)) if drafts else 0

@@ -7,4 +7,10 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from notices.registry import register_notice_kind
+
         from . import receivers  # noqa: F401
+        from .notices import KINDS
+
+        for kind in KINDS:
+            register_notice_kind(kind)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
-from core.tasks import enqueue
+from core.links import absolute_url
 from customers.models import Device, Organisation
 
 from . import access
@@ -404,9 +404,17 @@ def ticket_update(*, ticket_id: int, actor: User, **changes) -> Ticket:
 def public_request_submit(**fields) -> PublicRequest:
     """Keep a request from someone without an account until they confirm their email address."""
     request = PublicRequest.objects.create(token=secrets.token_urlsafe(32), **fields)
-    from .tasks import send_public_request_confirmation
+    from notices.services import notice_send
 
-    transaction.on_commit(lambda: enqueue(send_public_request_confirmation, request.pk))
+    from .notices import PUBLIC_CONFIRM
+
+    notice_send(
+        kind=PUBLIC_CONFIRM,
+        email=request.email,
+        data={"public_request_id": request.pk},
+        link=absolute_url("tickets:public-confirm", request.token),
+        subject_ref=request.subject,
+    )
     return request
 
 

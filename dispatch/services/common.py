@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
 from core.errors import Conflict
-from core.tasks import enqueue
+from core.links import absolute_url
+from notices.services import notice_send
 from tickets import access
 from tickets.events import event_record, ticket_lock
 from tickets.models import Ticket, TicketEvent
@@ -72,14 +72,28 @@ def record_event(
     data: dict | None = None,
     notify: Sequence[User | None] | None = None,
 ) -> TicketEvent:
-    """Put an event on the case's timeline and, after commit, email the people in ``notify``."""
+    """Put an event on the case's timeline and tell the people in ``notify`` (the outbox emails them after commit)."""
     data = dict(data or {})
-    recipients = sorted({u.pk for u in notify or [] if u is not None and u.email and u != actor})
+    people = {u.pk: u for u in notify or [] if u is not None and u.is_active and u != actor}
+    recipients = sorted(people)
     if recipients:
         data["notify"] = recipients
     event = event_record(ticket=ticket, kind=kind, actor=actor, body=body, is_public=is_public, data=data)
     if recipients:
-        from ..tasks import send_dispatch_email
+        from ..notices import notice_kind_for
 
-        transaction.on_commit(lambda: enqueue(send_dispatch_email, event.pk))
+        notice_send(
+            recipients=[people[pk] for pk in recipients],
+            kind=notice_kind_for(kind),
+            data={
+                "event_id": event.pk,
+                "reference": ticket.reference,
+                "subject": ticket.subject,
+                "body": event.body,
+                "actor": str(actor) if actor else "",
+            },
+            link=absolute_url("tickets:case", ticket.reference),
+            ticket_id=ticket.pk,
+            subject_ref=f"{ticket.reference} {ticket.subject}",
+        )
     return event

@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.urls import reverse
 
-from sla.models import CalendarYear, ClockState, Notification
+from notices.models import Notice
+from sla.models import CalendarYear, ClockState
 from sla.services import sla_check_due
 from tests.factories import make_ticket
 from tickets.models import Priority
@@ -203,7 +204,7 @@ def notified(policies, customer, manager, clock_at):
     tickets = [make_ticket(contact=customer, priority=Priority.URGENT) for _ in range(3)]
     traveller.move_to(sh(2026, 3, 2, 10, 40))  # past 75 % of 2 h: one warning per case
     sla_check_due()
-    assert Notification.objects.filter(recipient=manager).count() == 3
+    assert Notice.objects.filter(recipient=manager).count() == 3
     return tickets
 
 
@@ -213,38 +214,45 @@ def test_a_warned_clock_shows_its_warning_on_the_dashboard(client, manager, noti
 
 
 def test_notifications_page_lists_the_users_notifications(client, manager, notified, project_manager):
-    text = page(client, manager, reverse("sla:notifications")).text
+    text = page(client, manager, reverse("notices:inbox")).text
     assert all(t.reference in text for t in notified)
     assert "SLA warning" in text
-    assert "SR-" not in page(client, project_manager, reverse("sla:notifications")).text  # warnings go to managers
+    assert "SR-" not in page(client, project_manager, reverse("notices:inbox")).text  # warnings go to managers
+
+
+def test_the_old_notifications_address_redirects_to_the_inbox(client, manager):
+    client.force_login(manager)
+    response = client.get(reverse("sla:notifications"))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("notices:inbox")
 
 
 def test_navbar_shows_the_unread_count_and_mark_read_lowers_it(client, manager, notified):
     text = page(client, manager, reverse("tickets:queue")).text
     assert f'hx-get="{reverse("sla:nav")}"' in text
     assert ">3<" in client.get(reverse("sla:nav")).text
-    note = Notification.objects.filter(recipient=manager).first()
-    response = client.post(reverse("sla:notifications-read"), {"id": note.pk})
+    note = Notice.objects.filter(recipient=manager).first()
+    response = client.post(reverse("notices:read"), {"id": note.pk})
     assert response.status_code == 302
     assert ">2<" in client.get(reverse("sla:nav")).text
-    client.post(reverse("sla:notifications-read"), {"all": "1"})
+    client.post(reverse("notices:read"), {"all": "1"})
     assert "badge" not in client.get(reverse("sla:nav")).text
-    assert not Notification.objects.filter(recipient=manager, read_at=None).exists()
+    assert not Notice.objects.filter(recipient=manager, read_at=None).exists()
 
 
 def test_nobody_marks_anothers_notifications_read(client, manager, notified, project_manager):
-    note = Notification.objects.filter(recipient=manager).first()
-    page(client, project_manager, reverse("sla:notifications"))
-    client.post(reverse("sla:notifications-read"), {"id": note.pk})
+    note = Notice.objects.filter(recipient=manager).first()
+    page(client, project_manager, reverse("notices:inbox"))
+    client.post(reverse("notices:read"), {"id": note.pk})
     note.refresh_from_db()
     assert note.read_at is None
 
 
 def test_notifications_query_count_is_fixed(client, manager, notified, django_assert_num_queries):
     client.force_login(manager)
-    # 1 session, 2 user, 3 one page of notifications with case and clock, 4 groups (roles, for the menu).
+    # 1 session, 2 user, 3 one page of notices (facts in the row: no join), 4 groups (roles, for the menu).
     with django_assert_num_queries(4):
-        client.get(reverse("sla:notifications"))
+        client.get(reverse("notices:inbox"))
     # the navbar fragment: session, user, groups, the unread count, confirmed calendar years (managers).
     with django_assert_num_queries(5):
         client.get(reverse("sla:nav"))

@@ -12,9 +12,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from notices.models import Notice, NoticeStatus
+from notices.services import QUEUED_GRACE, notices_requeue
 from servicedesk.celery import app as celery_app
 from sla.clocks import SLA_EVENT
-from sla.models import ClockState, Notification, NotificationKind, SlaClock, TargetKind
+from sla.models import ClockState, SlaClock, TargetKind
 from sla.services import sla_check_due
 from tests.conftest import real_worker_env
 from tests.factories import make_ticket
@@ -36,9 +38,9 @@ def test_breach_notifies_manager_and_project_manager_once_by_email_and_in_the_ap
     with django_capture_on_commit_callbacks(execute=True):
         sla_check_due()
         sla_check_due()
-    notes = Notification.objects.filter(ticket=ticket, kind=NotificationKind.BREACH)
+    notes = Notice.objects.filter(ticket_id=ticket.pk, kind="sla.breach")
     assert sorted(n.recipient.username for n in notes) == ["manager", "pm"]
-    assert all(n.sent_at is not None and n.read_at is None for n in notes)
+    assert all(n.status == NoticeStatus.SENT and n.sent_at is not None and n.read_at is None for n in notes)
     assert sorted(m.to[0] for m in mail.outbox) == ["manager@example.com", "pm@example.com"]
     assert ticket.reference in mail.outbox[0].subject
 
@@ -51,18 +53,18 @@ def test_warning_notifies_the_manager_only(
     traveller.move_to(sh(2026, 3, 2, 10, 35))
     with django_capture_on_commit_callbacks(execute=True):
         assert sla_check_due().warnings == 1
-    note = Notification.objects.get(ticket=ticket)
-    assert (note.recipient, note.kind, note.level) == (manager, NotificationKind.WARNING, 75)
+    note = Notice.objects.get(ticket_id=ticket.pk)
+    assert (note.recipient, note.kind, note.data["level"]) == (manager, "sla.warning", 75)
     assert len(mail.outbox) == 1
 
 
 def test_sweep_with_nothing_due_reads_one_indexed_query(policies, customer, clock_at, django_assert_num_queries):
     clock_at(sh(2026, 3, 2, 9))
     make_ticket(contact=customer)
-    # savepoint, due clocks (next_due_at <= now), release; notifications left unsent
-    with django_assert_num_queries(4):
+    # savepoint, due clocks (next_due_at <= now), release (unsent notices are the outbox beat's)
+    with django_assert_num_queries(3):
         result = sla_check_due()
-    assert (result.warnings, result.breaches, result.requeued) == (0, 0, 0)
+    assert (result.warnings, result.breaches) == (0, 0)
 
 
 def test_paused_and_stopped_clocks_are_never_read_by_the_sweep(policies, customer, engineer, clock_at):
@@ -108,22 +110,20 @@ def test_broker_down_cases_still_work_and_the_next_sweep_catches_up(
         with django_capture_on_commit_callbacks(execute=True):
             result = sla_check_due()  # a sweep run by hand (or a beat that reached the database)
         assert result.breaches == 1
-        assert Notification.objects.filter(queued_at=None, sent_at=None).count() == 2  # not queued: logged
-    # The broker is back: the next sweep queues what never left, and the worker sends it.
-    with django_capture_on_commit_callbacks(execute=True):
-        result = sla_check_due()
-    assert result.requeued == 2
+        assert Notice.objects.filter(status=NoticeStatus.PENDING).count() == 2  # not queued: logged
+    # The broker is back: the outbox's next beat queues what never left, and the worker sends it.
+    assert notices_requeue(timezone.now() + QUEUED_GRACE) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["manager@example.com", "pm@example.com"]
-    assert not Notification.objects.filter(sent_at=None).exists()
+    assert not Notice.objects.exclude(status=NoticeStatus.SENT).exists()
     assert TicketEvent.objects.filter(ticket=ticket, kind=SLA_EVENT, data__sla="breach").count() == 1
 
 
 def test_a_failed_enqueue_is_logged_not_raised(db, caplog):
-    from sla.services import enqueue
-    from sla.tasks import sla_send_notification
+    from core.tasks import enqueue
+    from notices.tasks import notice_deliver
 
     with broker_down():
-        assert enqueue(sla_send_notification, 0) is False
+        assert enqueue(notice_deliver, [0]) is False
     assert "could not queue" in caplog.text
 
 
@@ -185,14 +185,14 @@ def test_two_workers_sweeping_at_once_record_and_notify_each_breach_once(
     expected = len(tickets) * 2  # manager and project manager
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        if Notification.objects.filter(sent_at__isnull=False).count() >= expected:
+        if Notice.objects.filter(status=NoticeStatus.SENT).count() >= expected:
             break
         time.sleep(0.5)
     time.sleep(2)  # let any duplicate show itself
     assert SlaClock.objects.filter(kind=TargetKind.FIRST_RESPONSE, breached_at=past).count() == len(tickets)
     assert TicketEvent.objects.filter(kind=SLA_EVENT, data__sla="breach").count() == len(tickets)
-    assert Notification.objects.count() == expected
-    assert Notification.objects.filter(sent_at__isnull=False).count() == expected
+    assert Notice.objects.count() == expected
+    assert Notice.objects.filter(status=NoticeStatus.SENT, attempts=1).count() == expected
     sent = "".join(p.read_text(errors="replace") for p in two_workers.glob("*.log"))
     assert sent.count("To: manager@example.com") == len(tickets)
     assert sent.count("To: pm@example.com") == len(tickets)

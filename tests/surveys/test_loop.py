@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.roles import Role
+from notices.models import Notice
 from surveys.models import Outcome, Survey
 from surveys.services import survey_answer, survey_expire_unanswered, survey_round_count
 from tests.factories import make_staff, make_ticket
@@ -150,7 +151,8 @@ def test_resolving_while_the_broker_is_down_still_works_and_the_survey_goes_out_
 ):
     from kombu.exceptions import OperationalError
 
-    from surveys import tasks
+    from notices import tasks
+    from notices.services import notices_requeue
     from surveys.services import survey_send_unsent
 
     ticket = make_ticket(contact=customer)
@@ -161,7 +163,7 @@ def test_resolving_while_the_broker_is_down_still_works_and_the_survey_goes_out_
         raise OperationalError("Connection refused")
 
     with monkeypatch.context() as m:
-        m.setattr(tasks.send_survey, "delay", broker_down)
+        m.setattr(tasks.notice_deliver, "delay", broker_down)
         with committed():
             ticket_resolve(ticket_id=ticket.pk, resolution="Done.", actor=engineer)
     ticket.refresh_from_db()
@@ -170,12 +172,43 @@ def test_resolving_while_the_broker_is_down_still_works_and_the_survey_goes_out_
     assert survey.sent_at is None
     assert not mail.outbox
 
-    # The sweep leaves fresh surveys alone, then queues the one that never left.
-    assert survey_send_unsent(now=timezone.now()) == 0
-    assert survey_send_unsent(now=timezone.now() + datetime.timedelta(minutes=10)) == 1
+    # The outbox's beat leaves fresh notices alone (their message may still be on its way), then
+    # queues the one that never left; the survey sweep finds its notice and writes no second one.
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    assert notices_requeue(timezone.now()) == 0
+    assert survey_send_unsent(now=later) == 0
+    assert notices_requeue(later) == 1
     survey.refresh_from_db()
     assert survey.sent_at is not None
-    assert any(survey.token in m.body for m in mail.outbox)
+    assert [survey.token in m.body for m in mail.outbox] == [True]
+
+
+def test_the_survey_sweep_and_the_outbox_beat_never_send_a_survey_twice(resolved, customer):
+    from notices.services import notices_deliver, notices_requeue
+    from surveys.services import survey_send_unsent
+
+    survey = Survey.objects.get(ticket=resolved)
+    assert survey.sent_at is not None
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    Survey.objects.filter(pk=survey.pk).update(sent_at=None)  # as if the bookkeeping had been lost
+    assert survey_send_unsent(now=later) == 0
+    assert notices_requeue(later) == 0
+    notices_deliver(list(Notice.objects.filter(kind="surveys.survey").values_list("pk", flat=True)))
+    assert len([m for m in mail.outbox if survey.token in m.body]) == 1
+
+
+def test_a_survey_opened_before_the_outbox_is_written_once_by_the_sweep(resolved, customer, committed):
+    from surveys.services import survey_send_unsent
+
+    survey = Survey.objects.get(ticket=resolved)
+    Notice.objects.filter(kind="surveys.survey").delete()  # opened by the old code, never sent
+    Survey.objects.filter(pk=survey.pk).update(sent_at=None)
+    mail.outbox.clear()
+    later = timezone.now() + datetime.timedelta(minutes=10)
+    with committed():
+        assert survey_send_unsent(now=later) == 1
+    assert survey_send_unsent(now=later) == 0
+    assert [survey.token in m.body for m in mail.outbox] == [True]
 
 
 def test_an_unsent_survey_is_not_expired_as_unanswered(db, department, customer, engineer, manager, settings):
@@ -187,15 +220,19 @@ def test_an_unsent_survey_is_not_expired_as_unanswered(db, department, customer,
     assert survey_expire_unanswered(now=timezone.now() + datetime.timedelta(days=30)) == 0
 
 
-def test_a_survey_answered_before_its_email_left_is_not_emailed(resolved):
+def test_a_survey_answered_before_its_email_left_is_not_emailed(db, department, customer, engineer, manager):
     """E.g. answered in the portal while the queue was backed up: the email would only confuse."""
-    from surveys.tasks import send_survey
+    from notices.services import notices_deliver
 
-    survey = Survey.objects.get(ticket=resolved)
-    Survey.objects.filter(pk=survey.pk).update(sent_at=None)
+    ticket = make_ticket(contact=customer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.ASSIGN, actor=manager, assignee=engineer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
+    ticket_resolve(ticket_id=ticket.pk, resolution="Done.", actor=engineer)  # on_commit never runs: the notice waits
+    survey = Survey.objects.get(ticket=ticket)
     survey_answer(token=survey.token, score=5)
     mail.outbox.clear()
-    send_survey(survey.pk)
+    note = Notice.objects.get(kind="surveys.survey", data__survey_id=survey.pk)
+    assert notices_deliver([note.pk]) == {"skipped": 1}
     assert not mail.outbox
 
 

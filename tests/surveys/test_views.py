@@ -112,9 +112,10 @@ def test_thanks_before_answering_goes_back_to_the_form(client, survey):
 
 
 def test_survey_email_links_to_the_survey_page(survey, celery_eager):
-    from surveys.tasks import send_survey
+    from notices.models import Notice
+    from notices.services import notices_deliver
 
-    send_survey(survey.pk)
+    notices_deliver(list(Notice.objects.filter(kind="surveys.survey").values_list("pk", flat=True)))
     message = mail.outbox[-1]
     assert message.to == [survey.ticket.contact.email]
     assert url(survey) in message.body
