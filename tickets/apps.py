@@ -10,7 +10,11 @@ class TicketsConfig(AppConfig):
         from notices.registry import register_notice_kind
 
         from . import receivers  # noqa: F401
+        from .kinds import register_event_kind
+        from .models import EventKind
         from .notices import KINDS
 
+        for event in EventKind:
+            register_event_kind(event.value, event.label)
         for kind in KINDS:
             register_notice_kind(kind)

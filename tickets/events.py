@@ -20,38 +20,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .models import EventKind, Ticket, TicketEvent
+from .kinds import EventKindSpec, event_kind, register_event_kind
+from .models import Ticket, TicketEvent
+
+__all__ = [
+    "EventKindSpec",
+    "event_kind",
+    "register_event_kind",
+    "ticket_lock",
+    "event_record",
+    "event_record_many",
+    "NewEvent",
+]
 
 if TYPE_CHECKING:
-    from django.utils.functional import Promise
-
     from accounts.models import User
-
-
-# --- kinds ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EventKindSpec:
-    key: str
-    label: str | Promise
-    template: str = ""  # renders ``event.data`` on the timeline (``event`` in its context)
-
-
-_kinds: dict[str, EventKindSpec] = {}
-
-
-def register_event_kind(key: str, label: str | Promise, *, template: str = "") -> None:
-    """Declare a timeline entry kind (again with the same key replaces it: ``ready()`` may run twice)."""
-    _kinds[key] = EventKindSpec(key, label, template)
-
-
-def event_kind(key: str) -> EventKindSpec | None:
-    return _kinds.get(key)
-
-
-for _kind in EventKind:
-    register_event_kind(_kind.value, _kind.label)
 
 
 class UnknownEventKind(ValueError):
@@ -77,7 +60,7 @@ def ticket_lock(ticket_id: int, *, related: tuple[str, ...] = ()) -> Ticket:
 
 
 def _ensure_known(kind: str) -> None:
-    if kind not in _kinds:
+    if event_kind(kind) is None:
         raise UnknownEventKind(f"timeline event kind {kind!r} is not registered (tickets.events.register_event_kind)")
 
 

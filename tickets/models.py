@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import event_kind
 from .lifecycle import Status
 
 
@@ -218,8 +219,6 @@ class TicketEvent(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from .events import event_kind
-
         spec = event_kind(self.kind)
         return str(spec.label) if spec else self.kind
 
