@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.lifecycle import Status
+from tickets.lifecycle import Milestone, Status
 from tickets.models import Category, Priority
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
@@ -123,20 +123,21 @@ class TargetKind(models.TextChoices):
 
 
 class ClockEvent(models.TextChoices):
-    """What starts or stops a clock. The lifecycle sends the first ones; other apps call ``sla_record_event``."""
+    """What starts or stops a clock: the lifecycle's own moments, then the milestones other rooms report."""
 
     CREATED = "created", _("Case created")
     ASSIGNED = "assigned", _("Case assigned")
     ACCEPTED = "accepted", _("Assignment accepted")
     FIRST_PUBLIC_REPLY = "first_public_reply", _("First public reply by staff")
     RESOLVED = "resolved", _("Case resolved")
-    ONSITE_DECIDED = "onsite_decided", _("On-site visit decided")
-    ONSITE_ARRIVED = "onsite_arrived", _("Engineer arrived on site")
-    ESCALATED = "escalated", _("Escalated to specialists")
-    SOLUTION_GIVEN = "solution_given", _("Solution given")
-    DEVELOPMENT_REPLIED = "development_replied", _("Written development reply sent")
-    INSPECTION_DONE = "inspection_done", _("Inspection done")
-    INSPECTION_REPORTED = "inspection_reported", _("Inspection report filed")
+    # The rest are the milestones other rooms report (tickets.lifecycle.Milestone, same values).
+    ONSITE_DECIDED = Milestone.ONSITE_DECIDED.value, Milestone.ONSITE_DECIDED.label
+    ONSITE_ARRIVED = Milestone.ONSITE_ARRIVED.value, Milestone.ONSITE_ARRIVED.label
+    ESCALATED = Milestone.ESCALATED.value, Milestone.ESCALATED.label
+    SOLUTION_GIVEN = Milestone.SOLUTION_GIVEN.value, Milestone.SOLUTION_GIVEN.label
+    DEVELOPMENT_REPLIED = Milestone.DEVELOPMENT_REPLIED.value, Milestone.DEVELOPMENT_REPLIED.label
+    INSPECTION_DONE = Milestone.INSPECTION_DONE.value, Milestone.INSPECTION_DONE.label
+    INSPECTION_REPORTED = Milestone.INSPECTION_REPORTED.value, Milestone.INSPECTION_REPORTED.label
 
 
 def default_pause_statuses() -> list[str]:

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from tickets.lifecycle import Action, Status
-from tickets.signals import ticket_commented, ticket_created, ticket_transitioned, ticket_updated
+from tickets.signals import ticket_commented, ticket_created, ticket_milestone, ticket_transitioned, ticket_updated
 
 from . import clocks
 from .models import (
@@ -29,6 +29,13 @@ ACTION_EVENTS = {Action.ASSIGN: ClockEvent.ASSIGNED, Action.START: ClockEvent.AC
 @receiver(ticket_created, dispatch_uid="sla_on_created")
 def start_clocks_on_created(sender, ticket, actor, **kwargs):
     clocks.clocks_start(ticket=ticket, event=ClockEvent.CREATED, at=ticket.created_at, actor=actor, new_case=True)
+
+
+@receiver(ticket_milestone, dispatch_uid="sla_on_milestone")
+def clocks_on_milestone(sender, ticket, milestone, actor, at, **kwargs):
+    """Another room reported a milestone (visit decided, engineer arrived, escalated…): stop what it ends, start what it begins."""
+    clocks.clocks_stop(ticket=ticket, event=milestone, at=at, actor=actor)
+    clocks.clocks_start(ticket=ticket, event=milestone, at=at, actor=actor)
 
 
 @receiver(ticket_transitioned, dispatch_uid="sla_on_transition")

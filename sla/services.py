@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.links import absolute_url
 from notices.services import NoticeDraft, notice_send_many
-from tickets.events import NewEvent, event_record_many, ticket_lock
+from tickets.events import NewEvent, event_record_many, milestone_record
 from tickets.models import Ticket
 
 from . import clocks
@@ -194,13 +194,10 @@ def sla_check_due(now: dt.datetime | None = None, *, batch_size: int = 1000) -> 
 # --- what other apps call ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def sla_record_event(*, ticket_id: int, event: str, actor: User | None = None, at: dt.datetime | None = None) -> None:
-    """Start and stop the case's clocks for ``event`` (e.g. dispatch: on-site visit decided, engineer arrived)."""
-    ticket = ticket_lock(ticket_id, related=("device",))
-    at = at or timezone.now()
-    clocks.clocks_stop(ticket=ticket, event=event, at=at, actor=actor)
-    clocks.clocks_start(ticket=ticket, event=event, at=at, actor=actor)
+    """Start and stop the case's clocks for ``event``. Other rooms report it as a milestone
+    (``tickets.events.milestone_record``), which reaches ``clocks_on_milestone`` in sla.receivers."""
+    milestone_record(ticket_id=ticket_id, milestone=event, actor=actor, at=at)
 
 
 def sla_policy_reapply(*, policy_id: int, actor: User | None) -> int:

@@ -17,11 +17,16 @@ change or migration here::
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
+from django.utils import timezone
+
 from .kinds import EventKindSpec, event_kind, register_event_kind
 from .models import Ticket, TicketEvent
+from .signals import ticket_milestone
 
 __all__ = [
     "EventKindSpec",
@@ -31,6 +36,7 @@ __all__ = [
     "event_record",
     "event_record_many",
     "NewEvent",
+    "milestone_record",
 ]
 
 if TYPE_CHECKING:
@@ -130,3 +136,20 @@ def event_record_many(events: list[NewEvent]) -> None:
         ],
         batch_size=1000,
     )
+
+
+# --- milestones -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_record(
+    *, ticket_id: int, milestone: str, actor: User | None = None, at: dt.datetime | None = None
+) -> Ticket:
+    """Tell the rooms that time a case that ``milestone`` (a ``lifecycle.Milestone``) happened at ``at``.
+
+    The case is locked and ``ticket_milestone`` sent inside this transaction, so a receiver's writes
+    (the SLA stopping and starting clocks) commit or roll back with the caller's.
+    """
+    ticket = ticket_lock(ticket_id, related=("device",))
+    ticket_milestone.send(sender=Ticket, ticket=ticket, milestone=milestone, actor=actor, at=at or timezone.now())
+    return ticket

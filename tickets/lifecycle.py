@@ -88,6 +88,19 @@ class InvalidTransition(Conflict):
         }
 
 
+class Milestone(models.TextChoices):
+    """Facts a room above reports about a case that another room times (the SLA's clocks start and
+    stop on them). Reported with ``tickets.events.milestone_record``; the rooms never import each other."""
+
+    ONSITE_DECIDED = "onsite_decided", _("On-site visit decided")
+    ONSITE_ARRIVED = "onsite_arrived", _("Engineer arrived on site")
+    ESCALATED = "escalated", _("Escalated to specialists")
+    SOLUTION_GIVEN = "solution_given", _("Solution given")
+    DEVELOPMENT_REPLIED = "development_replied", _("Written development reply sent")
+    INSPECTION_DONE = "inspection_done", _("Inspection done")
+    INSPECTION_REPORTED = "inspection_reported", _("Inspection report filed")
+
+
 # Taken only inside another flow, never offered as a button of its own: an engineer declines
 # (with a reason, and the dispatch bookkeeping) through dispatch, which then unassigns.
 FLOW_ONLY_ACTIONS = frozenset({Action.UNASSIGN})

@@ -12,5 +12,7 @@ ticket_transitioned = Signal()
 ticket_created = Signal()
 # kwargs: ticket, event (the TicketEvent), actor; sent by ticket_comment
 ticket_commented = Signal()
+# kwargs: ticket, milestone (a lifecycle.Milestone), actor, at; sent by events.milestone_record, row locked
+ticket_milestone = Signal()
 # kwargs: ticket, changes ({field: [old, new]}), actor; sent by ticket_update when something changed
 ticket_updated = Signal()

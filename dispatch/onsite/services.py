@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from customers.access import is_contact_of
-from sla.models import ClockEvent
-from sla.services import sla_record_event
+from tickets.events import milestone_record
+from tickets.lifecycle import Milestone
 from tickets.models import Ticket
 
 from .. import links, pdf
@@ -84,7 +84,7 @@ def visit_decide(
         {"visit": visit.pk, "action": "decided"},
         notify=[engineer, ticket.contact],
     )
-    sla_record_event(ticket_id=ticket.pk, event=ClockEvent.ONSITE_DECIDED, actor=actor, at=now)
+    milestone_record(ticket_id=ticket.pk, milestone=Milestone.ONSITE_DECIDED, actor=actor, at=now)
     return visit
 
 
@@ -147,7 +147,7 @@ def visit_arrive(*, visit_id: int, actor: User, latitude=None, longitude=None, a
     if lat is not None:
         data["location"] = [str(lat), str(lng)]
     _event(ticket, actor, gettext("Engineer arrived on site."), data, notify=[ticket.contact])
-    sla_record_event(ticket_id=ticket.pk, event=ClockEvent.ONSITE_ARRIVED, actor=actor, at=now)
+    milestone_record(ticket_id=ticket.pk, milestone=Milestone.ONSITE_ARRIVED, actor=actor, at=now)
     return visit
 
 

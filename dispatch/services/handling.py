@@ -14,10 +14,9 @@ from django.utils.translation import gettext
 from accounts.models import User
 from accounts.roles import Role
 from customers.access import is_contact_of
-from sla.models import ClockEvent
-from sla.services import sla_record_event
 from tickets import access
-from tickets.lifecycle import OPEN_STATUSES
+from tickets.events import milestone_record
+from tickets.lifecycle import OPEN_STATUSES, Milestone
 
 from ..events import DispatchEvent
 from ..models import CaseDispatch, Escalation, Tier
@@ -73,7 +72,7 @@ def ticket_escalate(
     """Move a case up a tier (or straight to ``to_tier``), recording who, why and when.
 
     Reaching the project manager (the specialists) starts the 7-working-day solution clock
-    (``ClockEvent.ESCALATED``) and tells the project managers. Going to the engineer tier may
+    (``Milestone.ESCALATED``) and tells the project managers. Going to the engineer tier may
     name the ``engineer``, who is then assigned.
     """
     ticket = lock_ticket(ticket_id)
@@ -108,7 +107,7 @@ def ticket_escalate(
         notify=notify,
     )
     if target == Tier.PROJECT_MANAGER:
-        sla_record_event(ticket_id=ticket.pk, event=ClockEvent.ESCALATED, actor=actor, at=escalation.created_at)
+        milestone_record(ticket_id=ticket.pk, milestone=Milestone.ESCALATED, actor=actor, at=escalation.created_at)
     if engineer is not None:
         dispatch_assign(
             ticket_id=ticket.pk, engineer=engineer, actor=actor if actor.is_supervisor else None, note=reason
@@ -143,5 +142,5 @@ def escalation_solution_give(*, ticket_id: int, actor: User, solution: str) -> E
         data={"escalation": escalation.pk, "solution": True},
         notify=[ticket.assignee, *managers_for(ticket)],
     )
-    sla_record_event(ticket_id=ticket.pk, event=ClockEvent.SOLUTION_GIVEN, actor=actor, at=now)
+    milestone_record(ticket_id=ticket.pk, milestone=Milestone.SOLUTION_GIVEN, actor=actor, at=now)
     return escalation
