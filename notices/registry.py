@@ -20,6 +20,8 @@ class NoticeKind:
     label: str  # gettext_lazy: shown in the outbox filter and on the preferences page
     render: Callable[[Notice], tuple[str, str]]  # (subject, body), called in the recipient's language and zone
     optional: bool = True  # the recipient may turn it off on the preferences page
+    # Who receives it: "staff", "customer" or "all"; the preferences page lists only a reader's own.
+    audience: str = "all"
     # Called after the notice was delivered (or had no address to go to): e.g. the survey's sent_at.
     on_delivered: Callable[[Notice], None] | None = None
 
@@ -41,5 +43,10 @@ def notice_kind(key: str) -> NoticeKind:
     return _KINDS[key]
 
 
-def notice_kinds() -> list[NoticeKind]:
-    return sorted(_KINDS.values(), key=lambda k: k.key)
+def notice_kinds(*, for_staff: bool | None = None) -> list[NoticeKind]:
+    """Every registered kind; with ``for_staff``, only those a staff member (or a customer) receives."""
+    kinds = sorted(_KINDS.values(), key=lambda k: k.key)
+    if for_staff is None:
+        return kinds
+    mine = "staff" if for_staff else "customer"
+    return [k for k in kinds if k.audience in ("all", mine)]

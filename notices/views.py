@@ -82,8 +82,8 @@ def nav(request):
 
 @login_required
 def preferences(request):
-    """Turn optional kinds on and off; the others are listed as always on."""
-    kinds = notice_kinds()
+    """Turn optional kinds on and off; the others are listed as always on. Each reader sees the kinds they receive."""
+    kinds = notice_kinds(for_staff=request.user.is_staff_member)
     if request.method == "POST":
         chosen = set(request.POST.getlist("kind"))
         services.notice_preferences_set(user=request.user, enabled={k.key: k.key in chosen for k in kinds})

@@ -53,8 +53,9 @@ KINDS = [
         label=_("Satisfaction survey"),
         render=render_survey,
         optional=False,
+        audience="customer",
         on_delivered=survey_delivered,
     ),
     # The case is reopened for its engineer; the managers may choose not to be told each time.
-    NoticeKind(key=UNSATISFIED, label=_("Customer not satisfied"), render=render_unsatisfied),
+    NoticeKind(key=UNSATISFIED, label=_("Customer not satisfied"), render=render_unsatisfied, audience="staff"),
 ]

@@ -23,5 +23,5 @@ def render_public_confirm(notice: Notice) -> tuple[str, str]:
 
 
 KINDS = [
-    NoticeKind(key=PUBLIC_CONFIRM, label=_("Confirm a service request"), render=render_public_confirm, optional=False),
+    NoticeKind(key=PUBLIC_CONFIRM, label=_("Confirm a service request"), render=render_public_confirm, optional=False, audience="customer"),
 ]

@@ -312,3 +312,17 @@ def test_inbox_query_count_is_fixed(kind, client, customer, django_assert_max_nu
     # 1 session, 2 user, 3 one page of notices, 4 groups (roles, for the menu).
     with django_assert_max_num_queries(4):
         client.get(reverse("notices:inbox"))
+
+
+def test_each_reader_sees_only_the_kinds_they_receive_in_their_settings(client, manager, customer):
+    client.force_login(customer)
+    page = client.get(reverse("notices:preferences")).text
+    assert 'value="surveys.survey"' in page
+    assert 'value="sla.warning"' not in page
+    assert 'value="surveys.unsatisfied"' not in page
+
+    client.force_login(manager)
+    page = client.get(reverse("notices:preferences")).text
+    assert 'value="sla.warning"' in page
+    assert 'value="surveys.unsatisfied"' in page
+    assert 'value="surveys.survey"' not in page
