@@ -54,6 +54,10 @@ def render_warning(notice: Notice) -> tuple[str, str]:
 
 KINDS: dict[str, NoticeKind] = {
     # A breach is always told; a manager may turn the early warnings off.
-    NotificationKind.BREACH: NoticeKind(key="sla.breach", label=_("SLA breach"), render=render_breach, optional=False, audience="staff"),
-    NotificationKind.WARNING: NoticeKind(key="sla.warning", label=_("SLA warning"), render=render_warning, audience="staff"),
+    NotificationKind.BREACH: NoticeKind(
+        key="sla.breach", label=_("SLA breach"), render=render_breach, optional=False, audience="staff"
+    ),
+    NotificationKind.WARNING: NoticeKind(
+        key="sla.warning", label=_("SLA warning"), render=render_warning, audience="staff"
+    ),
 }

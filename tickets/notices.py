@@ -23,5 +23,11 @@ def render_public_confirm(notice: Notice) -> tuple[str, str]:
 
 
 KINDS = [
-    NoticeKind(key=PUBLIC_CONFIRM, label=_("Confirm a service request"), render=render_public_confirm, optional=False, audience="customer"),
+    NoticeKind(
+        key=PUBLIC_CONFIRM,
+        label=_("Confirm a service request"),
+        render=render_public_confirm,
+        optional=False,
+        audience="customer",
+    ),
 ]
