@@ -55,9 +55,12 @@ def policy_list_for_ticket(ticket: Ticket) -> list[SlaPolicy]:
     if ticket.organisation_id:
         from warranty.models import ServiceContract
 
-        contracts = ServiceContract.objects.filter(starts_on__lte=today, ends_on__gte=today).filter(
-            Q(organisation_id=ticket.organisation_id) | Q(devices=ticket.device_id)
-        )
+        covers = Q(organisation_id=ticket.organisation_id)
+        if ticket.device_id:
+            # Only with a device: ``devices=None`` would match every contract that lists no devices,
+            # other organisations' included.
+            covers |= Q(devices=ticket.device_id)
+        contracts = ServiceContract.objects.filter(starts_on__lte=today, ends_on__gte=today).filter(covers)
         contract_ids = set(contracts.values_list("pk", flat=True))
     matching = [
         p

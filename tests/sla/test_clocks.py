@@ -479,3 +479,32 @@ def test_new_cases_take_an_edited_target_at_once(policies, customer, clock_at):
     second = make_ticket(contact=customer)
     assert first.sla_clocks.get(kind=TargetKind.FIRST_RESPONSE).duration == 24 * H
     assert second.sla_clocks.get(kind=TargetKind.FIRST_RESPONSE).duration == 8 * H
+
+
+def test_another_organisations_contract_never_sets_the_terms_of_a_case_without_a_device(
+    policies, calendars, customer, other_customer, clock_at
+):
+    from warranty.models import ServiceContract
+
+    clock_at(sh(2026, 3, 2, 9))
+    theirs = ServiceContract.objects.create(
+        organisation=other_customer.organisation,
+        number="HT-OTHER-1",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    premium = SlaPolicy.objects.create(name="Their premium", contract=theirs)
+    target(
+        premium,
+        TargetKind.FIRST_RESPONSE,
+        1 * H,
+        calendars["always"],
+        ClockEvent.CREATED,
+        ClockEvent.FIRST_PUBLIC_REPLY,
+    )
+
+    mine = make_ticket(contact=customer)  # no device
+    assert clock(mine).policy == policies["default"]
+    assert clock(mine).deadline == sh(2026, 3, 3, 9)
+    theirs_case = make_ticket(contact=other_customer)
+    assert clock(theirs_case).policy == premium
