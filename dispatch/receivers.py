@@ -1,9 +1,9 @@
 """Dispatch reacts to the lifecycle (tickets never imports dispatch): acceptance clock, automatic dispatch."""
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core.cache import cache_forget
 from tickets.signals import ticket_created, ticket_transitioned
 
 from .models import DispatchPolicy
@@ -23,4 +23,4 @@ def dispatch_new_case(sender, ticket, **kwargs):
 @receiver(post_save, sender=DispatchPolicy, dispatch_uid="dispatch_policy_saved")
 @receiver(post_delete, sender=DispatchPolicy, dispatch_uid="dispatch_policy_deleted")
 def forget_auto_departments(sender, **kwargs):
-    cache.delete(assignment.AUTO_DEPARTMENTS_KEY)
+    cache_forget(assignment.AUTO_DEPARTMENTS_KEY)

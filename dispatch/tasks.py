@@ -6,11 +6,12 @@ from celery import shared_task
 
 
 @shared_task
-def dispatch_sweep() -> int:
-    """Re-dispatch the cases not accepted in time (reads only the due rows)."""
-    from .services.assignment import dispatch_sweep_unaccepted
+def dispatch_sweep() -> dict:
+    """Beat, every minute: re-dispatch the cases not accepted in time, and queue again the automatic
+    dispatches whose message was lost (each reads only its due rows)."""
+    from .services.assignment import dispatch_sweep_unaccepted, dispatch_sweep_unqueued
 
-    return dispatch_sweep_unaccepted()
+    return {"redispatched": dispatch_sweep_unaccepted(), "requeued": dispatch_sweep_unqueued()}
 
 
 @shared_task

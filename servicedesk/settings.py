@@ -170,19 +170,45 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
 
-# Cache: Redis when configured (shared by all processes), otherwise per-process memory.
+# Cache: Redis when configured (shared by all processes), otherwise per-process memory. The cache
+# only speeds things up (core.cache): short timeouts and no retries, so a Redis that is down costs
+# a request milliseconds, not seconds, and the database answers instead.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry": None},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-ratelimit (the public form) lets requests through while the cache is down rather than
+# refusing everyone.
+RATELIMIT_FAIL_OPEN = True
 
-# Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport, which still
-# lets a separate worker and beat process run real tasks without any server.
+# Celery. The broker is CELERY_BROKER_URL (RabbitMQ, amqp://…, is the production choice for several
+# machines), else REDIS_URL, else kombu's filesystem transport, which still lets a separate worker
+# and beat process run real tasks without any server.
 CELERY_BROKER_DIR = VAR_DIR / "celery"
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# A message a worker took but did not acknowledge (it died: acks are late) goes back to the queue
+# after this on Redis; every task here finishes in seconds. RabbitMQ redelivers when the
+# connection drops and ignores it.
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=300)
+# Publishing from a request tries a dead broker once more, at once, then gives up (kombu's default
+# backoff cost each request two seconds): the database holds the work and a sweep queues it again.
+_PUBLISH_RETRIES = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **_PUBLISH_RETRIES,
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 2,
+    }
+elif CELERY_BROKER_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**_PUBLISH_RETRIES}
 else:
     for sub in ("queue", "processed", "control"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -194,6 +220,8 @@ else:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+CELERY_TASK_PUBLISH_RETRY = False  # one attempt (core.tasks.enqueue logs a failure; sweeps recover)
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TIMEZONE = TIME_ZONE

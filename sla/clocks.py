@@ -11,11 +11,11 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.cache import cached
 from tickets.events import event_record
 from tickets.models import Ticket, TicketEvent
 
@@ -39,11 +39,11 @@ POLICY_CACHE_SECONDS = 60
 
 def active_policies() -> list[SlaPolicy]:
     """Every active policy with its targets, calendars and working hours, cached."""
-    policies = cache.get(POLICY_CACHE_KEY)
-    if policies is None:
-        policies = list(SlaPolicy.objects.filter(is_active=True).prefetch_related("targets__calendar__working_hours"))
-        cache.set(POLICY_CACHE_KEY, policies, POLICY_CACHE_SECONDS)
-    return policies
+    return cached(
+        POLICY_CACHE_KEY,
+        lambda: list(SlaPolicy.objects.filter(is_active=True).prefetch_related("targets__calendar__working_hours")),
+        POLICY_CACHE_SECONDS,
+    )
 
 
 def policy_list_for_ticket(ticket: Ticket) -> list[SlaPolicy]:

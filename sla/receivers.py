@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.cache import cache_forget
 from tickets.lifecycle import Action, Status
 from tickets.signals import ticket_commented, ticket_created, ticket_milestone, ticket_transitioned, ticket_updated
 
@@ -106,4 +106,4 @@ def recompute_on_calendar_year(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=WorkingHours, dispatch_uid="sla_working_hours_changed")
 def forget_active_policies(sender, **kwargs):
     """New clocks take new terms at once; running ones keep theirs (sla/RULES.md, R7)."""
-    cache.delete(clocks.POLICY_CACHE_KEY)
+    cache_forget(clocks.POLICY_CACHE_KEY)

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
+from core.cache import cached
 from core.links import absolute_url
 from customers.models import Device, Organisation
 
@@ -45,15 +45,13 @@ ROUTING_CACHE_KEY = "tickets:routing-table"
 ROUTING_CACHE_SECONDS = 60
 
 
+def _read_routing_table() -> tuple[list[tuple[str, int | None, Department]], Department | None]:
+    rules = [(r.category, r.organisation_id, r.department) for r in RoutingRule.objects.select_related("department")]
+    return rules, Department.objects.filter(is_default=True).first()
+
+
 def _routing_table() -> tuple[list[tuple[str, int | None, Department]], Department | None]:
-    table = cache.get(ROUTING_CACHE_KEY)
-    if table is None:
-        rules = [
-            (r.category, r.organisation_id, r.department) for r in RoutingRule.objects.select_related("department")
-        ]
-        table = (rules, Department.objects.filter(is_default=True).first())
-        cache.set(ROUTING_CACHE_KEY, table, ROUTING_CACHE_SECONDS)
-    return table
+    return cached(ROUTING_CACHE_KEY, _read_routing_table, ROUTING_CACHE_SECONDS)
 
 
 def department_for(*, category: str, organisation: Organisation | None) -> Department | None:

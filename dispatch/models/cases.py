@@ -88,6 +88,9 @@ class CaseDispatch(models.Model):
     chase_count = models.PositiveIntegerField(_("chases"), default=0)
     last_chased_at = models.DateTimeField(_("last chased at"), null=True, blank=True)
     tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.HOTLINE)
+    # When automatic dispatch last looked at the case. A case of an automatic department that is
+    # new without it had its dispatch message lost (broker down, or emptied): the sweep queues it.
+    auto_tried_at = models.DateTimeField(_("automatic dispatch tried at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case dispatch state")

@@ -11,15 +11,15 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.cache import cached
 from core.tasks import enqueue
 from tickets.lifecycle import OPEN_STATUSES, Action, Status
 from tickets.models import Category, Ticket
@@ -345,6 +345,7 @@ def dispatch_auto(*, ticket_id: int) -> Ticket | None:
     policy = policy_for(ticket)
     if policy.mode != DispatchMode.AUTO or ticket.status != Status.NEW or ticket.assignee_id:
         return None
+    CaseDispatch.objects.update_or_create(ticket=ticket, defaults={"auto_tried_at": timezone.now()})
     engineer = _auto_pick(ticket, policy)
     if engineer is None:
         record_event(
@@ -386,7 +387,8 @@ def _return_to_queue(*, ticket: Ticket, engineer: User, actor: User | None, reas
     state.awaiting, state.accept_due_at = None, None
     state.passed_over = sorted({*state.passed_over, engineer.pk})
     state.redispatch_count += 1
-    state.save(update_fields=["awaiting", "accept_due_at", "passed_over", "redispatch_count"])
+    state.auto_tried_at = None  # to be dispatched again: the sweep finds it if the message is lost
+    state.save(update_fields=["awaiting", "accept_due_at", "passed_over", "redispatch_count", "auto_tried_at"])
     where = {
         DispatchMode.POOL.value: gettext("back in the pool"),
         DispatchMode.AUTO.value: gettext("dispatched again automatically"),
@@ -470,6 +472,46 @@ def dispatch_sweep_unaccepted(*, now: dt.datetime | None = None, batch_size: int
     return done
 
 
+# --- the sweep: automatic dispatches whose message was lost --------------------------------
+
+# A new case's dispatch message normally runs within seconds; after this, the sweep assumes it was lost.
+UNQUEUED_GRACE = dt.timedelta(minutes=2)
+# Older new cases are the manager's already (and the sweep's query stays on recent rows).
+UNQUEUED_HORIZON = dt.timedelta(days=7)
+
+
+def dispatch_sweep_unqueued(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Queue automatic dispatch again for new cases of automatic departments that it never looked at
+    (the broker was down when they were opened, or lost the message). Returns how many were queued.
+
+    Reads new, unassigned cases of those departments created in the last week, on the
+    (department, status, created) index; ``dispatch_auto`` is idempotent, so a message queued twice
+    assigns once.
+    """
+    now = now or timezone.now()
+    departments = auto_department_ids()
+    if not departments:
+        return 0
+    tried = CaseDispatch.objects.filter(ticket=OuterRef("pk"), auto_tried_at__isnull=False)
+    ids = list(
+        Ticket.objects.filter(
+            department_id__in=departments,
+            status=Status.NEW,
+            assignee__isnull=True,
+            created_at__lte=now - UNQUEUED_GRACE,
+            created_at__gte=now - UNQUEUED_HORIZON,
+        )
+        .exclude(Exists(tried))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    task = _auto_task()
+    queued = sum(enqueue(task, pk) for pk in ids)
+    if queued:
+        logger.info("dispatch sweep: automatic dispatch queued again for %d cases", queued)
+    return queued
+
+
 # --- reacting to the lifecycle --------------------------------------------------------
 
 
@@ -487,11 +529,13 @@ AUTO_DEPARTMENTS_KEY = "dispatch:auto-departments"
 
 def auto_department_ids() -> frozenset[int]:
     """Departments dispatched automatically, cached: every new case asks (cleared when a policy is saved)."""
-    ids = cache.get(AUTO_DEPARTMENTS_KEY)
-    if ids is None:
-        ids = frozenset(DispatchPolicy.objects.filter(mode=DispatchMode.AUTO).values_list("department_id", flat=True))
-        cache.set(AUTO_DEPARTMENTS_KEY, ids, 300)
-    return ids
+    return cached(
+        AUTO_DEPARTMENTS_KEY,
+        lambda: frozenset(
+            DispatchPolicy.objects.filter(mode=DispatchMode.AUTO).values_list("department_id", flat=True)
+        ),
+        300,
+    )
 
 
 def on_created(*, ticket: Ticket) -> None:

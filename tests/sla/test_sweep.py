@@ -1,6 +1,5 @@
 """The sweep: reads only what is due, records once, notifies once; survives a broker outage."""
 
-import contextlib
 import datetime as dt
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from sla.models import ClockState, SlaClock, TargetKind
 from sla.services import sla_check_due
 from tests.conftest import real_worker_env
 from tests.factories import make_ticket
+from tests.outages import broker_down
 from tickets.lifecycle import Action
 from tickets.models import Priority, TicketEvent
 from tickets.services import ticket_comment, ticket_transition, ticket_update
@@ -77,22 +77,6 @@ def test_paused_and_stopped_clocks_are_never_read_by_the_sweep(policies, custome
 
 
 # --- the broker is down -------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def broker_down():
-    """Point the app at a broker that is not there, without eager mode: every .delay() fails."""
-    conf = celery_app.conf
-    before = (conf.broker_url, conf.task_publish_retry, conf.broker_connection_timeout)
-    conf.broker_url = "redis://127.0.0.1:1/0"
-    conf.task_always_eager, conf.task_publish_retry, conf.broker_connection_timeout = False, False, 0.5
-    celery_app._after_fork()  # drop pooled connections to the old broker
-    try:
-        yield
-    finally:
-        conf.broker_url, conf.task_publish_retry, conf.broker_connection_timeout = before
-        conf.task_always_eager = True  # the broker is back (tests run tasks inline)
-        celery_app._after_fork()
 
 
 def test_broker_down_cases_still_work_and_the_next_sweep_catches_up(
