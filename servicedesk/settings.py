@@ -280,6 +280,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an acco
 AXES_RESET_ON_SUCCESS = False  # a guesser's own successful login must not wipe its address's failures
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# axes keeps the failed requests' form data for the admin: mask the CSRF token as well as the password.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Queue filters: an unset choice reads "Any" rather than dashes.

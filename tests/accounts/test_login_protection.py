@@ -156,3 +156,20 @@ def test_administrator_unlocks_with_the_management_command(engineer, limit):
     assert token_login("engineer", PASSWORD).status_code == 400
     call_command("axes_reset")
     assert token_login("engineer", PASSWORD).status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_the_one_locked(settings, engineer, limit):
+    settings.LOGIN_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for i in range(limit):
+        token_login(f"guess-{i}", WRONG, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7", **proxy)
+    # The address the proxy saw is locked; a forged left-most hop does not help, other clients still log in.
+    assert token_login("engineer", PASSWORD, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7", **proxy).status_code == 400
+    assert token_login("engineer", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy).status_code == 200
+
+
+def test_form_data_kept_by_axes_masks_password_and_csrf_token(client, engineer):
+    client.post(reverse("login"), {"username": "engineer", "password": WRONG, "csrfmiddlewaretoken": "csrf-secret"})
+    post_data = AccessAttempt.objects.get().post_data
+    assert WRONG not in post_data
+    assert "csrf-secret" not in post_data
