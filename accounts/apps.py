@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from . import receivers  # noqa: F401  (the audit log's signal receivers)
         from .services import role_groups_ensure
 
         # After every migrate (including the test database's), so permissions exist.

@@ -2,6 +2,9 @@ import zoneinfo
 
 from django.utils import timezone, translation
 
+from .models import SecurityEventKind
+from .security import security_event_record
+
 
 class UserPreferencesMiddleware:
     """Apply the logged-in user's saved language and time zone.
@@ -25,3 +28,19 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PermissionRefusedMiddleware:
+    """Record every 403 in the security audit log: pages (PermissionDenied, a failed CSRF check) and the
+    API alike. It reads the response status, so neither the views nor ``core.api`` need to know about
+    the log; DRF sets the authenticated user on the request, so token users are named too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403:
+            user = getattr(request, "user", None)
+            security_event_record(SecurityEventKind.PERMISSION_DENIED, user, request, {"method": request.method})
+        return response

@@ -3,6 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -80,3 +81,45 @@ class User(HasPhone, AbstractUser):
     @property
     def is_engineer(self) -> bool:
         return Role.ENGINEER in self.roles
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGOUT = "logout", _("Logout")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOCKOUT = "lockout", _("Locked out")
+    PERMISSION_DENIED = "permission_denied", _("Permission refused")
+    SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+
+
+class SecurityEvent(models.Model):
+    """One line of the security audit log, written by ``accounts.security.security_event_record``.
+
+    Append-only: nothing in the product changes or deletes a row, and the admin shows it read-only.
+    Never holds a password or a token (the recorder drops such keys from ``detail``).
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=SecurityEventKind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("username tried"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    path = models.CharField(_("path"), max_length=255, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "-at"], name="securityevent_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username or self.user_id or ''} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from the package, no CDN
     "django_celery_beat",
     "django_htmx",
+    "axes",  # login protection: failures counted per account and address, lockout with a cool-off
     # The service desk, bottom to top: a lower app never imports a higher one.
     "core",
     "notices",  # the one notification outbox, just above the ground floor
@@ -67,6 +68,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records every 403 in the security audit log (accounts.SecurityEvent).
+    "accounts.middleware.PermissionRefusedMiddleware",
+    # Last, as axes asks; its lockout answer is the wrong-password answer (accounts.security.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -107,6 +112,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# LockoutBackend checks the password and refuses while locked out (accounts/backends.py); ModelBackend
+# stays listed so sessions opened before it keep working.
+AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -281,6 +289,28 @@ PUBLIC_REQUEST_FORM_ENABLED = env.bool("PUBLIC_REQUEST_FORM_ENABLED", default=Fa
 PUBLIC_REQUEST_RATE = env.str("PUBLIC_REQUEST_RATE", default="5/h")
 PUBLIC_REQUEST_CONFIRM_HOURS = env.int("PUBLIC_REQUEST_CONFIRM_HOURS", default=48)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+
+# Login protection (django-axes, accounts/security.py): after LOGIN_FAILURE_LIMIT failures within the
+# cool-off, the account and the address are refused for LOGIN_COOLOFF_MINUTES after the last attempt,
+# with the answer a wrong password gets. Behind reverse proxies, LOGIN_TRUSTED_PROXIES says how many
+# (the client's address is then read from X-Forwarded-For, counted from the right).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+LOGIN_TRUSTED_PROXIES = env.int("LOGIN_TRUSTED_PROXIES", default=0)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1 or LOGIN_TRUSTED_PROXIES < 0:
+    raise ValueError(
+        "LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be at least 1, LOGIN_TRUSTED_PROXIES at least 0"
+    )
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, and an address
+AXES_RESET_ON_SUCCESS = False  # a guesser's own successful login must not wipe its address's failures
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# axes keeps the failed requests' form data for the admin: mask the CSRF token as well as the password.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Queue filters: an unset choice reads "Any" rather than dashes.
 FILTERS_EMPTY_CHOICE_LABEL = _("Any")
