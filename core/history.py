@@ -88,7 +88,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         related = [self._related_history(model, fk, object_id) for model, fk in self.history_related]
-        return super().history_view(request, object_id, {"related_histories": related, **(extra_context or {})})
+        context = {"related_histories": related, "baseline_reason": BASELINE_REASON, **(extra_context or {})}
+        return super().history_view(request, object_id, context)
 
     def _related_history(self, model: type[models.Model], fk: str, object_id: str) -> RelatedHistory:
         manager = model.history  # type: ignore[attr-defined]

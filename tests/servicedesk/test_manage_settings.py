@@ -281,3 +281,27 @@ def test_settings_lists_query_count_does_not_grow_with_rows(client, manager, nam
     with django_assert_max_num_queries(11), CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_rows_older_than_the_history_get_a_baseline_so_their_first_change_has_a_before(client, manager):
+    from django.apps import apps
+
+    from core.history import BASELINE_REASON, history_baseline
+
+    day = CalendarDay.objects.create(date=dt.date(2027, 2, 7), is_working=False, note="")
+    day.history.all().delete()  # as if it had been entered before recording began
+    history_baseline("sla", "CalendarDay")(apps, None)
+    history_baseline("sla", "CalendarDay")(apps, None)  # a second run adds nothing
+    assert [r.history_change_reason for r in day.history.all()] == [BASELINE_REASON]
+
+    client.force_login(manager)
+    url = reverse("manage:sla_calendarday_change", args=[day.pk])
+    data = form_fields(client.get(url), "calendarday_form")
+    data.update({"is_working": "on", "note": "调休上班"})
+    assert client.post(url, data).status_code == 302
+
+    page = client.get(reverse("manage:sla_calendarday_history", args=[day.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "开始记录时的状态" in text
+    assert "否&nbsp;&rarr;&nbsp;是" in text
+    assert "调休上班" in text
