@@ -7,10 +7,12 @@ when recording began, or their first change would have no "before".
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.duration import duration_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -57,6 +59,8 @@ class ReadableChanges(HistoricalRecordContextHelper):
         field = self.model._meta.get_field(change.field)
         if getattr(field, "flatchoices", None) and not isinstance(value, list | dict):
             return dict(field.flatchoices).get(value, value)
+        if isinstance(value, timedelta):
+            return duration_string(value)  # as the form shows it: "1 00:00:00" is a day
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if value is None or value == "":
@@ -85,6 +89,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
+
+    def save_model(self, request, obj, form, change):
+        # Saving a page without changing it records nothing (its inlines' unchanged rows are not saved).
+        if change and not form.has_changed():
+            obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            obj.__dict__.pop("skip_history_when_saving", None)
 
     def history_view(self, request, object_id, extra_context=None):
         related = [self._related_history(model, fk, object_id) for model, fk in self.history_related]

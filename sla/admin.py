@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +56,8 @@ class CalendarYearAdmin(UnofficialYearsWarningMixin, HistoryAdmin):
 class SlaTargetInline(admin.TabularInline):
     model = SlaTarget
     extra = 0
+    # The JSON lists are short ("["waiting"]", "[75, 90]"): a one-line box keeps the row on the screen.
+    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 16})}}
 
 
 @admin.register(SlaPolicy)

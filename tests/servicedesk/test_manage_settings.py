@@ -112,8 +112,9 @@ def test_supervisor_edits_a_policy_target_and_the_change_is_recorded(client, sup
     assert after.duration == 4 * H
     change = after.diff_against(before)
     assert [(c.field, c.old, c.new) for c in change.changes] == [("duration", 24 * H, 4 * H)]
-    # The other targets were saved unchanged: no record for them.
+    # Nothing else changed: no record for the other targets nor the policy.
     assert SlaTarget.history.filter(history_user=supervisor).count() == 1
+    assert not SlaPolicy.history.filter(history_user=supervisor).exists()
 
 
 def test_history_page_shows_who_changed_what_from_what_to_what(client, manager, policies):  # noqa: F811
@@ -126,7 +127,7 @@ def test_history_page_shows_who_changed_what_from_what_to_what(client, manager, 
     text = page.content.decode()
     assert "SLA targets" in text
     assert str(manager) in text
-    assert "1 day, 0:00:00" in text
+    assert "1 00:00:00&nbsp;&rarr;&nbsp;04:00:00" in text
     assert "4:00:00" in text
 
 
