@@ -18,6 +18,26 @@ STAFF_ROLES = frozenset({Role.AGENT, Role.ENGINEER, Role.MANAGER, Role.PROJECT_M
 # Roles that see every case and may dispatch.
 SUPERVISOR_ROLES = frozenset({Role.MANAGER, Role.PROJECT_MANAGER, Role.ADMIN})
 
+# The settings a manager owns and edits at /manage/ (servicedesk/manage_site.py): service levels,
+# calendars and 调休 days, dispatch, departments and routing, service contracts.
+SETTINGS_MODELS = [
+    "sla.slapolicy",
+    "sla.slatarget",
+    "sla.calendar",
+    "sla.workinghours",
+    "sla.calendarday",
+    "sla.calendaryear",
+    "dispatch.dispatchpolicy",
+    "tickets.department",
+    "tickets.routingrule",
+    "warranty.servicecontract",
+]
+SETTINGS_PERMISSIONS = [
+    f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
+    for model in SETTINGS_MODELS
+    for action in ("add", "change", "delete", "view")
+]
+
 # Model permissions granted to each role's group (app_label.codename). Object-level
 # access (which cases) is decided by tickets.access, not by these.
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
@@ -39,6 +59,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "customers.view_organisation",
         "customers.view_device",
         "customers.view_product",
+        *SETTINGS_PERMISSIONS,
     ],
     Role.PROJECT_MANAGER: [
         "tickets.add_ticket",
@@ -48,6 +69,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "customers.view_organisation",
         "customers.view_device",
         "customers.view_product",
+        *SETTINGS_PERMISSIONS,
     ],
-    Role.ADMIN: [],  # administrators are superusers
+    # Administrators are superusers; the group carries the settings too, so that a member who is
+    # not a superuser still finds their pages at /manage/.
+    Role.ADMIN: [*SETTINGS_PERMISSIONS],
 }

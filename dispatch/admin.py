@@ -6,6 +6,8 @@ the services, which lock the case and write its timeline.
 
 from django.contrib import admin
 
+from core.history import HistoryAdmin
+
 from .models import (
     Certification,
     CommandLog,
@@ -41,7 +43,7 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(DispatchPolicy)
-class DispatchPolicyAdmin(admin.ModelAdmin):
+class DispatchPolicyAdmin(HistoryAdmin):
     list_display = ["department", "mode", "auto_rule", "accept_minutes", "enforce_load_limit"]
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",  # login protection: failures counted per account and address, lockout with a cool-off
+    "simple_history",  # who changed which setting, when, from what to what (the /manage/ pages)
     # The service desk, bottom to top: a lower app never imports a higher one.
     "core",
     "notices",  # the one notification outbox, just above the ground floor
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    # Gives history records their user for rows saved alongside the form (inlines, receivers).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -117,6 +120,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Settings history is a record, not an undo: a manager changes a setting again through its form
+# (a revert would restore a policy but not its targets).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

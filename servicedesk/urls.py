@@ -8,12 +8,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
 
+from . import manage_site
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("manage/", manage_site.site.urls),  # managers' settings, scoped by role
     path("", include("tickets.urls")),
     path("dispatch/", include("dispatch.urls")),
     path("survey/", include("surveys.urls")),

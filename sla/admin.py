@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from core.history import HistoryAdmin
 
 from .calendars import unofficial_years
 from .models import Calendar, CalendarDay, CalendarYear, SlaClock, SlaPolicy, SlaTarget, WorkingHours
@@ -31,37 +35,44 @@ class WorkingHoursInline(admin.TabularInline):
 
 
 @admin.register(Calendar)
-class CalendarAdmin(UnofficialYearsWarningMixin, admin.ModelAdmin):
+class CalendarAdmin(UnofficialYearsWarningMixin, HistoryAdmin):
     list_display = ["name", "kind", "time_zone", "follow_china_calendar"]
     inlines = [WorkingHoursInline]
+    history_related = [(WorkingHours, "calendar")]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(UnofficialYearsWarningMixin, admin.ModelAdmin):
+class CalendarDayAdmin(UnofficialYearsWarningMixin, HistoryAdmin):
     list_display = ["date", "is_working", "note"]
     list_filter = ["is_working"]
     date_hierarchy = "date"
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(UnofficialYearsWarningMixin, admin.ModelAdmin):
+class CalendarYearAdmin(UnofficialYearsWarningMixin, HistoryAdmin):
     list_display = ["year", "note", "confirmed_at"]
 
 
 class SlaTargetInline(admin.TabularInline):
     model = SlaTarget
     extra = 0
+    # The JSON lists are short ("["waiting"]", "[75, 90]"): a one-line box keeps the row on the screen.
+    formfield_overrides = {models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 16})}}
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(HistoryAdmin):
     list_display = ["name", "is_default", "is_active", "contract", "organisation", "priority", "category"]
     list_filter = ["is_active", "priority", "category"]
+    list_select_related = ["contract__organisation", "organisation"]
     autocomplete_fields = ["organisation"]
     inlines = [SlaTargetInline]
     actions = ["reapply_to_running_clocks"]
+    history_related = [(SlaTarget, "policy")]
 
-    @admin.action(description=_("Apply the current terms to running clocks"))
+    # Saving a policy clears the policy cache (receivers), so new cases take the new terms at once;
+    # running clocks keep theirs (sla/RULES.md, R7) until a manager applies them with this action.
+    @admin.action(description=_("Apply the current terms to running clocks"), permissions=["change"])
     def reapply_to_running_clocks(self, request, queryset):
         changed = sum(sla_policy_reapply(policy_id=p.pk, actor=request.user) for p in queryset)
         self.message_user(request, ngettext("%d running clock moved.", "%d running clocks moved.", changed) % changed)

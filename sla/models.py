@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tickets.lifecycle import Milestone, Status
 from tickets.models import Category, Priority
@@ -33,6 +34,7 @@ class Calendar(models.Model):
         default=True,
         help_text=_("Public holidays are days off and adjusted working weekends (调休) are working days."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -61,6 +63,7 @@ class WorkingHours(models.Model):
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("until"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["calendar", "weekday", "starts"]
@@ -80,6 +83,7 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     is_working = models.BooleanField(_("working day"))
     note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date"]
@@ -100,6 +104,7 @@ class CalendarYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["year"]
@@ -166,6 +171,8 @@ class SlaPolicy(models.Model):
         _("device in warranty"), null=True, blank=True, help_text=_("Empty: either way.")
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Every save changes updated_at; the record has its own date.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -208,6 +215,7 @@ class SlaTarget(models.Model):
         blank=True,
         help_text=_("e.g. [75, 90]"),
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["policy", "kind"]

@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.history import HistoryAdmin
+
 from .lifecycle import Action, InvalidTransition
 from .models import Department, PublicRequest, RoutingRule, Ticket, TicketEvent
 from .selectors import engineer_list
@@ -19,13 +21,13 @@ from .services import ticket_assign, ticket_transition
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(HistoryAdmin):
     list_display = ("name", "code", "is_default")
     search_fields = ("name", "code")
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(HistoryAdmin):
     list_display = ("__str__", "category", "organisation", "department")
     list_filter = ("category", "department")
     list_select_related = ("organisation", "department")

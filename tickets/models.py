@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .kinds import event_kind
 from .lifecycle import Status
@@ -46,6 +47,7 @@ class Department(models.Model):
     is_default = models.BooleanField(
         _("default"), default=False, help_text=_("Receives cases that no routing rule matches.")
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -66,6 +68,7 @@ class RoutingRule(models.Model):
     organisation = models.ForeignKey(
         "customers.Organisation", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("routing rule")

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.history import HistoryAdmin
+
 from .models import ServiceContract
 
 
 @admin.register(ServiceContract)
-class ServiceContractAdmin(admin.ModelAdmin):
+class ServiceContractAdmin(HistoryAdmin):
     list_display = ("number", "organisation", "starts_on", "ends_on", "coverage", "dedicated_engineer")
     list_filter = ("coverage",)
     search_fields = ("number", "organisation__name")

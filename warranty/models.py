@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Coverage(models.TextChoices):
@@ -33,6 +34,9 @@ class ServiceContract(models.Model):
     devices = models.ManyToManyField(
         "customers.Device", verbose_name=_("devices"), blank=True, related_name="contracts"
     )
+    # The terms are recorded; the device list is the registry's (and an m2m history would write a
+    # record for each of the admin's remove-then-add steps).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 DEFAULT_ACCEPT_MINUTES = 30
 
@@ -46,6 +47,8 @@ class DispatchPolicy(models.Model):
     last_engineer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # The manager's settings are recorded; round robin's bookkeeping is not.
+    history = HistoricalRecords(excluded_fields=["last_engineer"])
 
     class Meta:
         verbose_name = _("dispatch policy")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dispatch', '0006_fault_reports'),
+        ('dispatch', '0008_baseline_change_history'),
     ]
 
     operations = [
