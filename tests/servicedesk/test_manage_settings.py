@@ -306,3 +306,15 @@ def test_rows_older_than_the_history_get_a_baseline_so_their_first_change_has_a_
     assert "开始记录时的状态" in text
     assert "否&nbsp;&rarr;&nbsp;是" in text
     assert "调休上班" in text
+
+
+def test_a_settings_change_is_also_in_the_security_audit_log(client, manager, policies):  # noqa: F811
+    from accounts.models import SecurityEvent, SecurityEventKind
+
+    client.force_login(manager)
+    edit_first_response(client, policies["default"], "04:00:00")
+    (event,) = SecurityEvent.objects.filter(kind=SecurityEventKind.SETTINGS_CHANGED)
+    assert event.user == manager
+    assert event.detail["model"] == "sla.SlaTarget"
+    assert event.detail["change"] == "changed"
+    assert event.path.startswith("/manage/")
