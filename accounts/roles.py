@@ -31,6 +31,7 @@ SETTINGS_MODELS = [
     "tickets.department",
     "tickets.routingrule",
     "warranty.servicecontract",
+    "surveys.surveysettings",
 ]
 SETTINGS_PERMISSIONS = [
     f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"

@@ -22,6 +22,8 @@ from dispatch.admin import DispatchPolicyAdmin
 from dispatch.models import DispatchPolicy
 from sla.admin import CalendarAdmin, CalendarDayAdmin, CalendarYearAdmin, SlaPolicyAdmin
 from sla.models import Calendar, CalendarDay, CalendarYear, SlaPolicy
+from surveys.admin import SurveySettingsAdmin
+from surveys.models import SurveySettings
 from tickets.admin import DepartmentAdmin, RoutingRuleAdmin
 from tickets.models import Department, RoutingRule
 from warranty.admin import ServiceContractAdmin
@@ -91,5 +93,6 @@ site.register(DispatchPolicy, DispatchPolicyAdmin)
 site.register(Department, DepartmentAdmin)
 site.register(RoutingRule, RoutingRuleAdmin)
 site.register(ServiceContract, ServiceContractAdmin)
+site.register(SurveySettings, SurveySettingsAdmin)
 site.register(Organisation, OrganisationLookup)
 site.register(Device, DeviceLookup)

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 
-from .models import Survey
+from core.history import HistoryAdmin
+
+from .models import Survey, SurveySettings
 
 
 @admin.register(Survey)
@@ -17,6 +20,21 @@ class SurveyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveySettings)
+class SurveySettingsAdmin(HistoryAdmin):
+    list_display = ("__str__", "satisfied_score", "no_answer_days")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # One row: once saved, "add" opens it for changing (checked here, not on every page's menu).
+        existing = SurveySettings.objects.first()
+        if existing is not None:
+            return redirect(f"{self.admin_site.name}:surveys_surveysettings_change", existing.pk)
+        return super().add_view(request, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         return False

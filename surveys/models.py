@@ -1,5 +1,7 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Outcome(models.TextChoices):
@@ -40,3 +42,30 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} #{self.round}"
+
+
+class SurveySettings(models.Model):
+    """The satisfaction loop's thresholds, edited by managers at /manage/ with their history.
+
+    One row at most; until a manager saves it, ``SURVEY_SATISFIED_SCORE`` and
+    ``SURVEY_NO_ANSWER_DAYS`` from the environment apply (``surveys.selectors.survey_thresholds``).
+    """
+
+    satisfied_score = models.PositiveSmallIntegerField(
+        _("satisfied from score"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("An answer at or above this score (1–5) archives the case; below it reopens the case."),
+    )
+    no_answer_days = models.PositiveSmallIntegerField(
+        _("archive unanswered surveys after (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Counted from when the survey was sent."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("survey settings")
+        verbose_name_plural = _("survey settings")
+
+    def __str__(self) -> str:
+        return str(_("Survey settings"))

@@ -3,7 +3,6 @@
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -21,6 +20,7 @@ from tickets.services import ticket_transition
 
 from .models import Outcome, Survey
 from .notices import SURVEY, UNSATISFIED
+from .selectors import survey_thresholds
 
 
 def _survey_notice(survey: Survey, ticket: Ticket) -> NoticeDraft:
@@ -83,7 +83,8 @@ def survey_answer(*, token: str, score: int, comment: str = "") -> Survey:
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationError({"score": [gettext("Choose a score from 1 to 5.")]})
 
-    satisfied = score >= settings.SURVEY_SATISFIED_SCORE
+    satisfied_score, _days = survey_thresholds()
+    satisfied = score >= satisfied_score
     survey.score, survey.comment, survey.answered_at = score, comment.strip(), timezone.now()
     survey.outcome = Outcome.SATISFIED if satisfied else Outcome.UNSATISFIED
     survey.save(update_fields=["score", "comment", "answered_at", "outcome"])
@@ -117,19 +118,20 @@ def survey_answer(*, token: str, score: int, comment: str = "") -> Survey:
 
 
 def survey_expire_unanswered(*, now=None) -> int:
-    """Archive cases whose survey went unanswered for SURVEY_NO_ANSWER_DAYS. Returns how many."""
+    """Archive cases whose survey went unanswered for the set number of days. Returns how many."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.SURVEY_NO_ANSWER_DAYS)
+    _score, days = survey_thresholds()
+    cutoff = now - timedelta(days=days)
     # Counted from sending: a survey the broker never delivered has not been ignored.
     due = list(Survey.objects.filter(outcome=Outcome.PENDING, sent_at__lt=cutoff).values_list("pk", flat=True)[:1000])
     done = 0
     for survey_id in due:
-        done += _expire_one(survey_id)
+        done += _expire_one(survey_id, days)
     return done
 
 
 @transaction.atomic
-def _expire_one(survey_id: int) -> int:
+def _expire_one(survey_id: int, days: int) -> int:
     survey = Survey.objects.select_for_update().filter(pk=survey_id, outcome=Outcome.PENDING).first()
     if survey is None:  # answered meanwhile, or another worker got there first
         return 0
@@ -142,8 +144,7 @@ def _expire_one(survey_id: int) -> int:
         ticket_id=ticket.pk,
         action=Action.ARCHIVE,
         actor=None,
-        note=gettext("No answer to the satisfaction survey within %(days)d days.")
-        % {"days": settings.SURVEY_NO_ANSWER_DAYS},
+        note=gettext("No answer to the satisfaction survey within %(days)d days.") % {"days": days},
         archive_reason=ArchiveReason.NO_ANSWER,
     )
     return 1

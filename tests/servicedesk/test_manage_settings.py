@@ -223,6 +223,7 @@ def test_settings_index_lists_only_the_settings(client, manager):
         "Department",
         "RoutingRule",
         "ServiceContract",
+        "SurveySettings",
     }
 
 
@@ -230,7 +231,7 @@ def test_role_groups_carry_the_settings_permissions(db):
     for role in (Role.MANAGER, Role.PROJECT_MANAGER):
         perms = {f"{p.content_type.app_label}.{p.codename}" for p in Group.objects.get(name=role).permissions.all()}
         assert set(SETTINGS_PERMISSIONS) <= perms
-    assert len(SETTINGS_PERMISSIONS) == 40
+    assert len(SETTINGS_PERMISSIONS) == 44
 
 
 def test_supervisors_find_the_settings_in_the_navigation(client, manager, engineer):
@@ -318,3 +319,29 @@ def test_a_settings_change_is_also_in_the_security_audit_log(client, manager, po
     assert event.detail["model"] == "sla.SlaTarget"
     assert event.detail["change"] == "changed"
     assert event.path.startswith("/manage/")
+
+
+def test_manager_sets_the_survey_thresholds_and_the_loop_follows_them(client, manager, customer, engineer):
+    from surveys.models import Survey, SurveySettings
+    from surveys.services import survey_answer
+    from tickets.lifecycle import Action, Status
+    from tickets.services import ticket_transition
+
+    client.force_login(manager)
+    url = reverse("manage:surveys_surveysettings_add")
+    data = form_fields(client.get(url), "surveysettings_form")
+    data.update({"satisfied_score": "3", "no_answer_days": "10"})
+    assert client.post(url, data).status_code == 302
+    record = SurveySettings.objects.get().history.get()
+    assert (record.history_type, record.history_user, record.satisfied_score) == ("+", manager, 3)
+    again = client.get(url)  # one row: "add" opens it for changing
+    assert again.status_code == 302
+    assert again["Location"] == reverse("manage:surveys_surveysettings_change", args=[SurveySettings.objects.get().pk])
+
+    ticket = make_ticket(contact=customer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.ASSIGN, actor=manager, assignee=engineer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.START, actor=engineer)
+    ticket_transition(ticket_id=ticket.pk, action=Action.RESOLVE, actor=engineer, resolution="Replaced the disk.")
+    survey_answer(token=Survey.objects.get(ticket=ticket).token, score=3)  # 3 < the default 4
+    ticket.refresh_from_db()
+    assert ticket.status == Status.ARCHIVED
