@@ -1,9 +1,14 @@
 import zoneinfo
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import SecurityEventKind
 from .security import security_event_record
+from .two_factor import two_factor_step
 
 
 class UserPreferencesMiddleware:
@@ -44,3 +49,33 @@ class PermissionRefusedMiddleware:
             user = getattr(request, "user", None)
             security_event_record(SecurityEventKind.PERMISSION_DENIED, user, request, {"method": request.method})
         return response
+
+
+class TwoFactorMiddleware:
+    """A session that still owes a code (or, for administrators when required, an enrolment) does not
+    count as logged in: pages send the person to the step they owe, with ``next`` kept; the API treats
+    the session as anonymous (token authentication is unchanged). Runs after django-otp's OTPMiddleware.
+
+    The step pages themselves, logout, the language switch, the login page (to switch accounts) and
+    static files stay reachable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = two_factor_step(request)
+        if step is not None and not self._exempt(request, step):
+            if request.path.startswith("/api/"):
+                request.user = AnonymousUser()
+            else:
+                url = reverse("two-factor-verify" if step == "verify" else "two-factor")
+                return redirect_to_login(request.get_full_path(), url)
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(request, step: str) -> bool:
+        path = request.path
+        open_paths = {reverse("logout"), reverse("login"), reverse("set_language"), reverse("two-factor-verify")}
+        if step == "enrol":
+            open_paths.add(reverse("two-factor"))
+        return path in open_paths or path.startswith(settings.STATIC_URL)

@@ -90,6 +90,8 @@ class SecurityEventKind(models.TextChoices):
     LOCKOUT = "lockout", _("Locked out")
     PERMISSION_DENIED = "permission_denied", _("Permission refused")
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor login enabled")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor login removed")
 
 
 class SecurityEvent(models.Model):

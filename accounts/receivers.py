@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from .models import SecurityEventKind
 from .security import login_attempts_forget, security_event_record
+from .two_factor import session_mark_pending
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.security.logged_in")
@@ -25,7 +26,13 @@ def record_logout(sender, request, user, **kwargs):
 def record_login_failure(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in ``credentials``; only the username is kept.
     username = str(credentials.get("username") or "")
-    security_event_record(SecurityEventKind.LOGIN_FAILED, None, request, username=username)
+    detail = {"step": credentials["step"]} if credentials.get("step") else None  # "two_factor": a wrong code
+    security_event_record(SecurityEventKind.LOGIN_FAILED, None, request, detail, username=username)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.two_factor.pending")
+def two_factor_pending(sender, request, user, **kwargs):
+    session_mark_pending(request, user)
 
 
 @receiver(user_locked_out, dispatch_uid="accounts.security.locked_out")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ServicedeskConfig(AppConfig):
@@ -7,3 +8,8 @@ class ServicedeskConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401
+
+
+class DeskAdminConfig(admin_apps.AdminConfig):
+    default = False  # servicedesk's own config stays the default for "servicedesk"
+    default_site = "servicedesk.admin_site.DeskAdminSite"

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.two_factor import two_factor_step
 from customers.admin import DeviceAdmin, OrganisationAdmin
 from customers.models import Device, Organisation
 from dispatch.admin import DispatchPolicyAdmin
@@ -38,7 +39,7 @@ class ManageSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         user = request.user
-        return user.is_active and user.is_authenticated and user.is_supervisor
+        return user.is_active and user.is_authenticated and user.is_supervisor and two_factor_step(request) is None
 
     def admin_view(self, view, cacheable=False):
         """Anonymous visitors go to the desk's one login page; other roles are refused (403)."""

@@ -28,7 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "servicedesk.apps.DeskAdminConfig",  # django.contrib.admin, its site refusing sessions that owe a code
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",  # login protection: failures counted per account and address, lockout with a cool-off
+    "django_otp",  # optional TOTP two-factor login for staff (accounts/two_factor.py)
+    "django_otp.plugins.otp_totp",
     "simple_history",  # who changed which setting, when, from what to what (the /manage/ pages)
     # The service desk, bottom to top: a lower app never imports a higher one.
     "core",
@@ -65,7 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # user.is_verified(): this session gave its code
     "accounts.middleware.UserPreferencesMiddleware",
+    # A session that owes a code (or an administrator's enrolment) is sent to that step first.
+    "accounts.middleware.TwoFactorMiddleware",
     # Gives history records their user for rows saved alongside the form (inlines, receivers).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -307,6 +312,11 @@ if LOGIN_FAILURE_LIMIT < 1 or LOGIN_COOLOFF_MINUTES < 1 or LOGIN_TRUSTED_PROXIES
     raise ValueError(
         "LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be at least 1, LOGIN_TRUSTED_PROXIES at least 0"
     )
+# Two-factor login (accounts/two_factor.py): staff may enrol a TOTP device at /accounts/two-factor/;
+# with this on, administrators must, and cannot use any page (nor /admin/, /manage/) until they have.
+TWO_FACTOR_REQUIRED_FOR_ADMINS = env.bool("TWO_FACTOR_REQUIRED_FOR_ADMINS", default=False)
+OTP_TOTP_ISSUER = "Service desk"  # the name authenticator apps show next to the code
+
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)

@@ -13,6 +13,8 @@ from . import manage_site
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/two-factor/", account_views.two_factor_setup, name="two-factor"),
+    path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two-factor-verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
