@@ -15,10 +15,19 @@ from __future__ import annotations
 import logging
 import sys
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.db import InterfaceError as DatabaseInterfaceError
 from django.db import OperationalError as DatabaseOperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 from django.utils.log import log_response
 from django.utils.translation import gettext
@@ -90,6 +99,13 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Raised while DRF reads the body; Django would answer 400 (a page), so do we (JSON).
+        return Response(
+            {"detail": gettext("The request is too large."), "code": "too_large"}, status=status.HTTP_400_BAD_REQUEST
+        )
+    elif isinstance(exc, SuspiciousOperation | BadRequest | MultiPartParserError):
+        return Response({"detail": gettext("Bad request."), "code": "bad_request"}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response

@@ -98,8 +98,9 @@ def query_datetime(params, name: str) -> datetime | None:
         if value is not None:
             if timezone.is_naive(value):
                 value = timezone.make_aware(value)
-            # The database compares in UTC: the calendar's first and last hours, shifted, do not exist.
-            value.astimezone(UTC)
+            # In UTC: the calendar's first and last hours, shifted, do not exist (OverflowError), and
+            # PostgreSQL refuses offsets Python accepts (+22:22 is "time zone displacement out of range").
+            value = value.astimezone(UTC)
     except (ValueError, OverflowError):
         value = None
     if value is None:

@@ -132,3 +132,14 @@ def test_the_app_answers_again_once_the_database_is_back(client_500, monkeypatch
         patch.setattr(selectors, "ticket_list_for_api", _raise(OperationalError("connection cut")))
         assert client_500.get(LIST).status_code == 503
     assert client_500.get(LIST).status_code == 200
+
+
+def test_a_request_body_over_the_size_limit_answers_400_json_not_500(client_500, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client_500.post(
+        "/api/v1/service-applications/sign-by-link/",
+        {"token": "a" + "\u00ba" * 2000, "name": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "too_large"
