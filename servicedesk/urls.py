@@ -7,6 +7,7 @@ from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import views as account_views
+from core.api import server_error
 
 from . import manage_site
 
@@ -36,3 +37,7 @@ def handler404(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return page_not_found(request, exception)
+
+
+# API paths answer an unexpected error in JSON (503 + Retry-After when the database or Redis failed).
+handler500 = server_error

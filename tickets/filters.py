@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from core.params import BooleanFilter
 from customers.access import visible_to
 from customers.models import Device, Organisation
 
@@ -47,15 +48,21 @@ class TicketFilter(django_filters.FilterSet):
         label=_("Engineer"),
         queryset=User.objects.filter(groups__name=Role.ENGINEER),
     )
-    unassigned = django_filters.BooleanFilter(label=_("Unassigned"), field_name="assignee", lookup_expr="isnull")
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    unassigned = BooleanFilter(label=_("Unassigned"), field_name="assignee", lookup_expr="isnull")
+    # `search` is DRF's name for it (what integrators try first); `q` is the queue page's.
+    search = django_filters.CharFilter(
+        label=_("Search"), method="search_text", help_text=_("A reference, words of the subject or a serial number.")
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search_text", help_text=_("The same as search (the queue page's name).")
+    )
     o = django_filters.OrderingFilter(label=_("Sort"), fields=SORTS)
 
     class Meta:
         model = Ticket
         fields = ["status", "priority", "channel", "category", "department", "organisation", "assignee"]
 
-    def search(self, queryset, name, value):
+    def search_text(self, queryset, name, value):
         """A reference (exact), else subject (contains) or a device's serial number (exact).
 
         Each branch can use an index: the reference's unique index, the subject's trigram index

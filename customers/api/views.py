@@ -5,7 +5,6 @@ staff read everything; supervisors and hotline agents may create and change reco
 """
 
 import django_filters
-from django import forms
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_set_roles
+from core.params import BooleanFilter, IdFilter
 from core.phones import phone_digits
 
 from ..access import visible_to
@@ -35,18 +35,6 @@ ERROR_400 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Invalid input: f
 ERROR_403 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("Only supervisors and hotline agents change records."))
 ERROR_404 = OpenApiResponse(OpenApiTypes.OBJECT, description=_("No such record, or not one you may see."))
 
-# The largest id a database integer column holds: a bigger one is bad input, not a crash.
-MAX_ID = 2**63 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
-
 
 def _phone_prefix(queryset, name, value):
     """Digits typed so far, whatever separators either side uses (indexed)."""
@@ -57,6 +45,7 @@ def _phone_prefix(queryset, name, value):
 class OrganisationFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label=_("Name contains"), lookup_expr="icontains")
     phone = django_filters.CharFilter(label=_("Phone starts with"), method=_phone_prefix)
+    is_key_customer = BooleanFilter(label=_("Key customer"))
 
     class Meta:
         model = Organisation
@@ -68,6 +57,7 @@ class ContactFilter(django_filters.FilterSet):
     # The hotline looks the caller up while the number is being typed.
     phone = django_filters.CharFilter(label=_("Phone starts with"), method=_phone_prefix)
     email = django_filters.CharFilter(label=_("Email"), lookup_expr="iexact")
+    is_active = BooleanFilter(label=_("Active"))
 
     class Meta:
         model = User

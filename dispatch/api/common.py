@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
 from accounts.models import User
 from core.pagination import NoCountPagination
+from core.params import BIGINT_MAX, query_int
 from tickets.access import tickets_visible_to
 from tickets.models import Ticket
 from tickets.selectors import engineer_list
@@ -30,7 +31,9 @@ ERROR_409 = OpenApiResponse(
     OpenApiTypes.OBJECT, description=_('Someone else changed the case first: {"detail": reason, "code": "conflict"}.')
 )
 PDF = {(200, "application/pdf"): OpenApiTypes.BINARY, 404: ERROR_404}
-TICKET_PARAM = OpenApiParameter("ticket", OpenApiTypes.INT, description="Only this case's rows.")
+TICKET_PARAM = OpenApiParameter(
+    "ticket", {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX}, description="Only this case's rows."
+)
 
 
 def doc(summary: str, request=None, response=None, *, code: int = 200, tags=("dispatch",), **kwargs):
@@ -50,13 +53,12 @@ class DispatchAPIMixin:
     def get_queryset(self):
         visible = tickets_visible_to(self.request.user).values("pk")
         qs = self.queryset.model.objects.filter(**{f"{self.ticket_path}__in": visible})
-        ticket = self.request.query_params.get("ticket")
-        if ticket is not None and self.action == "list":
-            if not ticket.isdigit():
-                raise DrfValidationError({"ticket": ["Give a case id."]})
-            qs = qs.filter(
-                **{f"{self.ticket_path}_id" if "__" not in self.ticket_path else self.ticket_path: int(ticket)}
-            )
+        if self.action == "list":
+            ticket = query_int(self.request.query_params, "ticket", message=gettext("Give a case id."))
+            if ticket is not None:
+                qs = qs.filter(
+                    **{f"{self.ticket_path}_id" if "__" not in self.ticket_path else self.ticket_path: ticket}
+                )
         return qs.select_related(*self.related)
 
     def _out(self, serializer_class, obj, code=status.HTTP_200_OK) -> Response:

@@ -721,6 +721,30 @@ def test_list_filters_search_and_sort(api, manager, customer, case_in):
     assert ids(f"organisation={customer.organisation_id}&unassigned=true") == [urgent.pk]
 
 
+@pytest.mark.parametrize("name", ["search", "q"])
+def test_search_and_q_both_search_the_list(api, manager, case_in, name):
+    power = case_in(Status.NEW, subject="Power supply failed")
+    backups = case_in(Status.NEW, subject="Slow backups")
+    login(api, manager)
+
+    def ids(value: str) -> list[int]:
+        response = api.get(LIST, {name: value})
+        assert response.status_code == 200, response.json()
+        return [t["id"] for t in response.json()["results"]]
+
+    assert ids("power") == [power.pk]
+    assert ids(backups.reference.lower()) == [backups.pk]
+    assert ids("  ") == [backups.pk, power.pk]
+
+
+def test_search_and_q_are_both_documented(api, manager):
+    schema = login(api, manager).get("/api/schema/?format=json").json()
+    parameters = {p["name"]: p for p in schema["paths"][LIST]["get"]["parameters"]}
+    assert parameters["search"]["schema"]["type"] == "string"
+    assert parameters["q"]["schema"]["type"] == "string"
+    assert parameters["search"]["description"]
+
+
 def test_list_pages_without_counting(api, manager, case_in):
     tickets = [case_in(Status.NEW) for _ in range(3)]
     login(api, manager)

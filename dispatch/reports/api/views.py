@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as DrfValidationError
 
+from core.params import BIGINT_MAX, query_int
 from dispatch.api.common import PDF, DispatchAPIMixin, doc, stored_file
 from dispatch.reports import selectors
 from dispatch.reports import services as reports
@@ -22,7 +23,7 @@ from . import serializers as s
         tags=["reports"],
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Symptom, cause or what was done."),
-            OpenApiParameter("product", OpenApiTypes.INT),
+            OpenApiParameter("product", {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX}),
             OpenApiParameter("product_line", OpenApiTypes.STR),
             OpenApiParameter("symptom", OpenApiTypes.STR),
             OpenApiParameter("cause", OpenApiTypes.STR),
@@ -41,13 +42,10 @@ class FaultReportViewSet(DispatchAPIMixin, mixins.ListModelMixin, mixins.Retriev
         if self.action != "list":
             return super().get_queryset()
         params = self.request.query_params
-        product = params.get("product", "")
-        if product and not product.isdigit():
-            raise DrfValidationError({"product": ["Give a product id."]})
         return selectors.fault_report_search(
             self.request.user,
             q=params.get("q", ""),
-            product_id=int(product) if product else None,
+            product_id=query_int(params, "product", message=gettext("Give a product id.")),
             product_line=params.get("product_line", ""),
             symptom=params.get("symptom", ""),
             cause=params.get("cause", ""),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
+from core.params import BIGINT_MAX, query_datetime, query_int
 from dispatch.api.common import ERROR_403, ERROR_404, DispatchAPIMixin, doc, staff_only
 from dispatch.roster import selectors
 from dispatch.roster import services as roster
@@ -83,27 +84,26 @@ class DutyShiftViewSet(
         staff_only(self.request.user)
         if self.action != "list":
             return DutyShift.objects.select_related("engineer")
-        start = self._moment("from") or timezone.now()
-        end = self._moment("to") or start + timezone.timedelta(days=7)
+        params = self.request.query_params
+        start = query_datetime(params, "from") or timezone.now()
+        end = query_datetime(params, "to")
+        if end is None:
+            try:
+                end = start + timezone.timedelta(days=7)
+            except OverflowError:  # a week after the end of the calendar
+                raise DrfValidationError({"from": [gettext("Give an earlier date and time.")]}) from None
         return selectors.duty_list_between(start=start, end=end)
 
-    def _moment(self, name):
-        raw = self.request.query_params.get(name)
-        if not raw:
-            return None
-        value = parse_datetime(raw)
-        if value is None:
-            raise DrfValidationError({name: ["Give a date and time, e.g. 2026-11-25T08:00:00+08:00."]})
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-
     @extend_schema(
-        summary="Who is on duty now", tags=["roster"], responses={200: s.DutyShiftOutputSerializer(many=True)}
+        summary="Who is on duty now",
+        tags=["roster"],
+        parameters=[OpenApiParameter("department", {"type": "integer", "minimum": 1, "maximum": BIGINT_MAX})],
+        responses={200: s.DutyShiftOutputSerializer(many=True)},
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def now(self, request):
         staff_only(request.user)
-        department = request.query_params.get("department")
-        department_id = int(department) if department and department.isdigit() else None
+        department_id = query_int(request.query_params, "department")
         shifts = selectors.duty_list_now(department_id=department_id)
         return Response(s.DutyShiftOutputSerializer(shifts, many=True).data)
 
